@@ -1,0 +1,122 @@
+//! Fleet-level dealing: which devices are Macs, which Macs get which
+//! situation, who owns what, and which blueprint each device is on.
+//!
+//! Proportions are dealt as exact counts from shuffled decks rather than
+//! drawn per device, so a default 250-device fleet shows every situation
+//! whatever the seed.
+
+use rand::Rng;
+use rand::seq::SliceRandom;
+
+use super::app_catalog::PASSWORD_MANAGERS;
+use super::devices::{self, Device, DeviceSeed, PasswordManager, Platform, Situation};
+use super::draw::{chance, deck, weighted};
+use super::library_catalog::{
+    CONTRACTORS_BLUEPRINT, DEFAULT_BLUEPRINT, ENGINEERING_BLUEPRINT, MOBILE_BLUEPRINT, SALES_BLUEPRINT,
+    TV_BLUEPRINT,
+};
+use super::people::{Department, User};
+use crate::seed::{SeededRng, mix, rng_for, salt};
+
+const PLATFORM_SHARES: &[(Platform, f64)] = &[(Platform::IPhone, 0.12), (Platform::IPad, 0.09), (Platform::AppleTv, 0.04)];
+
+/// Each a few percent of Macs; the rest are `Clean`.
+const SITUATION_SHARES: &[(Situation, f64)] = &[
+    (Situation::DeferredFileVault, 0.03),
+    (Situation::ItemFailed, 0.045),
+    (Situation::ItemPending, 0.035),
+    (Situation::UpdateAvailable, 0.04),
+    (Situation::ItemExcluded, 0.025),
+    (Situation::NoAgent, 0.035),
+    (Situation::Stale, 0.045),
+    (Situation::Unassigned, 0.035),
+    (Situation::Missing, 0.02),
+    (Situation::Removed, 0.01),
+];
+
+/// About 70% of Macs with the agent have a password manager.
+const PASSWORD_MANAGER_SHARES: &[(PmCard, f64)] = &[(PmCard::NameOnly, 0.035), (PmCard::Absent, 0.27)];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PmCard {
+    Bundle,
+    NameOnly,
+    Absent,
+}
+
+/// Deals `count` devices for a tenant and records each user's device count.
+pub fn deal(rng: &mut SeededRng, tenant_seed: u64, count: usize, users: &mut [User], now: chrono::DateTime<chrono::Utc>) -> Vec<Device> {
+    let platforms = deck(rng, count, PLATFORM_SHARES, Platform::Mac, 25);
+    let mac_count = platforms.iter().filter(|p| **p == Platform::Mac).count();
+    let mut situations = deck(rng, mac_count, SITUATION_SHARES, Situation::Clean, 40).into_iter();
+
+    // Macs take users in a shuffled order; past the end, people get a second Mac.
+    let mut order: Vec<usize> = (0..users.len()).collect();
+    order.shuffle(rng);
+    let mut next_user = 0;
+    let mut mac_owners = Vec::new();
+
+    let mut devices = Vec::with_capacity(count);
+    for (index, platform) in platforms.into_iter().enumerate() {
+        let situation = if platform == Platform::Mac { situations.next().unwrap_or(Situation::Clean) } else { Situation::Clean };
+        let owner = match platform {
+            _ if users.is_empty() => None,
+            Platform::Mac if situation != Situation::Unassigned => {
+                next_user += 1;
+                Some(order[(next_user - 1) % order.len()])
+            }
+            Platform::IPhone if chance(rng, 0.75) => Some(pick_owner(rng, &mac_owners, users.len())),
+            Platform::IPad if chance(rng, 0.4) => Some(pick_owner(rng, &mac_owners, users.len())),
+            _ => None,
+        };
+        if platform == Platform::Mac {
+            mac_owners.extend(owner);
+        }
+        let blueprint = match (platform, owner.map(|u| users[u].department)) {
+            (Platform::Mac, Some(Department::Engineering)) => ENGINEERING_BLUEPRINT,
+            (Platform::Mac, Some(Department::Revenue)) => SALES_BLUEPRINT,
+            (Platform::Mac, Some(Department::Contractor)) => CONTRACTORS_BLUEPRINT,
+            (Platform::Mac, _) => DEFAULT_BLUEPRINT,
+            (Platform::AppleTv, _) => TV_BLUEPRINT,
+            _ => MOBILE_BLUEPRINT,
+        };
+
+        let seed = mix(tenant_seed, index as u64);
+        let mut device_rng = rng_for(seed, salt::DEVICE);
+        let owner_record = owner.map(|u| &users[u]);
+        let mut device = devices::build(&mut device_rng, DeviceSeed { index, seed, platform, situation, owner: owner_record, blueprint, now });
+        device.user = owner;
+        devices.push(device);
+    }
+
+    for device in &devices {
+        if let Some(user) = device.user {
+            users[user].device_count += 1;
+        }
+    }
+    deal_password_managers(rng, &mut devices);
+    devices
+}
+
+fn pick_owner(rng: &mut SeededRng, mac_owners: &[usize], user_count: usize) -> usize {
+    if mac_owners.is_empty() || chance(rng, 0.1) {
+        rng.random_range(0..user_count)
+    } else {
+        mac_owners[rng.random_range(0..mac_owners.len())]
+    }
+}
+
+/// Password managers go to Macs with the agent only: without it Kandji's
+/// app list is short and MDM-only.
+fn deal_password_managers(rng: &mut SeededRng, devices: &mut [Device]) {
+    let agent_macs: Vec<usize> = devices.iter().filter(|d| d.is_mac() && d.agent_installed).map(|d| d.index).collect();
+    let cards = deck(rng, agent_macs.len(), PASSWORD_MANAGER_SHARES, PmCard::Bundle, 40);
+    for (index, card) in agent_macs.into_iter().zip(cards) {
+        let product = PASSWORD_MANAGERS.iter().position(|p| std::ptr::eq(p, weighted(rng, PASSWORD_MANAGERS, |p| p.weight))).unwrap_or(0);
+        devices[index].password_manager = match card {
+            PmCard::Bundle => PasswordManager::ByBundle(product),
+            PmCard::NameOnly => PasswordManager::ByNameOnly(product),
+            PmCard::Absent => PasswordManager::Absent,
+        };
+    }
+}

@@ -1,0 +1,359 @@
+//! Compliance in the schema: per-device checks with evidence, and the fleet summary.
+//!
+//! This module gathers the facts (details, library items, apps, the tenant's library) through
+//! the cache and hands them to the pure rules in [`crate::compliance`].
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject};
+use futures::StreamExt;
+
+use super::blueprint::LibraryItem;
+use super::device::{App, DeviceLibraryItem};
+use super::state;
+use crate::cache::TenantLibraryItem;
+use crate::compliance::{
+    AppFact, CheckResult, CheckStatus, ComplianceControl, ComplianceStatus, DeviceFacts,
+    DeviceItemFact, DeviceVerdict, FleetSummary, TenantItemFact, evaluate, summarize,
+};
+use crate::kandji::models::{DeviceApps, DeviceLibraryItems, DeviceRecord};
+use crate::kandji::{KandjiError, KandjiResult};
+use crate::state::GatewayState;
+
+/// Everything one device's verdict was computed from.
+pub struct Evaluation {
+    /// The verdict.
+    pub verdict: DeviceVerdict,
+    device_id: String,
+    library: Option<Arc<DeviceLibraryItems>>,
+    apps: Option<Arc<DeviceApps>>,
+    tenant: Option<Arc<Vec<TenantLibraryItem>>>,
+    /// Upstream failures that left some checks unknown.
+    pub errors: Vec<KandjiError>,
+}
+
+fn ok_or_note<T>(result: KandjiResult<T>, errors: &mut Vec<KandjiError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+/// Fetches what the rules need for one device and evaluates it.
+pub async fn evaluate_device(gateway: &GatewayState, device: &DeviceRecord) -> Evaluation {
+    let mut errors = Vec::new();
+    let is_mac = device.platform.eq_ignore_ascii_case("mac");
+    let (details, library, apps, tenant) = if is_mac {
+        let cache = &gateway.cache;
+        let id = device.device_id.as_str();
+        let (d, l, a, t) = tokio::join!(
+            cache.details(id),
+            cache.library_items(id),
+            cache.apps(id),
+            cache.tenant_library()
+        );
+        (
+            ok_or_note(d, &mut errors),
+            ok_or_note(l, &mut errors),
+            ok_or_note(a, &mut errors),
+            ok_or_note(t, &mut errors),
+        )
+    } else {
+        (None, None, None, None)
+    };
+
+    let item_facts: Option<Vec<DeviceItemFact>> = library.as_ref().map(|l| {
+        l.library_items
+            .iter()
+            .map(|i| DeviceItemFact {
+                item_id: i.item_id.clone(),
+                name: i.name.clone(),
+                status: i.status.clone(),
+                reported_at: i.reported_at,
+                last_audit_log: i.last_audit_log.clone(),
+                control_log: i.control_log.clone(),
+            })
+            .collect()
+    });
+    let app_facts: Option<Vec<AppFact>> = apps.as_ref().map(|a| {
+        a.apps
+            .iter()
+            .map(|app| AppFact {
+                name: app.app_name.clone().unwrap_or_default(),
+                bundle_id: app.bundle_id.clone(),
+            })
+            .collect()
+    });
+    let tenant_facts: Option<Vec<TenantItemFact>> = tenant.as_ref().map(|t| {
+        t.iter()
+            .map(|i| TenantItemFact {
+                id: i.id.clone(),
+                name: i.name.clone(),
+            })
+            .collect()
+    });
+
+    // Staleness uses the newest of the list's, the agent's and the MDM's check-in.
+    let last_check_in = [
+        device.last_check_in,
+        details.as_ref().and_then(|d| d.kandji_agent.last_check_in),
+        details.as_ref().and_then(|d| d.mdm.last_check_in),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    let facts = DeviceFacts {
+        is_mac,
+        is_removed: device.is_removed.unwrap_or(false),
+        last_check_in,
+        agent_installed: device.agent_installed.or_else(|| {
+            details
+                .as_ref()
+                .and_then(|d| d.kandji_agent.agent_installed)
+        }),
+        filevault_enabled: details.as_ref().and_then(|d| d.filevault.filevault_enabled),
+        library_items: item_facts.as_deref(),
+        apps: app_facts.as_deref(),
+    };
+    let verdict = evaluate(
+        &facts,
+        tenant_facts.as_deref(),
+        &gateway.compliance,
+        chrono::Utc::now(),
+    );
+    Evaluation {
+        verdict,
+        device_id: device.device_id.clone(),
+        library,
+        apps,
+        tenant,
+        errors,
+    }
+}
+
+/// Evaluates many devices with bounded upstream concurrency, keeping their order.
+pub async fn evaluate_many(
+    gateway: &GatewayState,
+    devices: &[Arc<DeviceRecord>],
+) -> Vec<Evaluation> {
+    let mut evaluations = Vec::with_capacity(devices.len());
+    let mut pending = futures::stream::FuturesOrdered::new();
+    for device in devices {
+        // Keep at most `fan_out` devices in flight; each makes up to four upstream calls.
+        if pending.len() >= gateway.fan_out.max(1)
+            && let Some(done) = pending.next().await
+        {
+            evaluations.push(done);
+        }
+        pending.push_back(evaluate_device(gateway, device));
+    }
+    while let Some(done) = pending.next().await {
+        evaluations.push(done);
+    }
+    evaluations
+}
+
+/// A device's compliance: the overall status and one check per control.
+pub struct DeviceCompliance(Arc<Evaluation>);
+
+impl DeviceCompliance {
+    /// Evaluates `device`, reporting upstream failures as errors at this field's path while
+    /// still answering with the checks that could be decided.
+    pub async fn resolve(ctx: &Context<'_>, device: &DeviceRecord) -> Result<Self> {
+        let evaluation = evaluate_device(state(ctx), device).await;
+        for error in &evaluation.errors {
+            let server_error = error.extend().into_server_error(ctx.item.pos);
+            ctx.add_error(ctx.set_error_path(server_error));
+        }
+        Ok(DeviceCompliance(Arc::new(evaluation)))
+    }
+}
+
+#[Object]
+impl DeviceCompliance {
+    /// `COMPLIANT` only when every applicable check passes; `NOT_SUPPORTED` for non-Macs.
+    async fn status(&self) -> ComplianceStatus {
+        self.0.verdict.status
+    }
+
+    /// Whether the last check-in is older than the configured limit (checks are then UNKNOWN).
+    async fn stale(&self) -> bool {
+        self.0.verdict.stale
+    }
+
+    /// One check per control (empty for devices that are not Macs).
+    async fn checks(&self) -> Vec<ComplianceCheck> {
+        (0..self.0.verdict.checks.len())
+            .map(|i| ComplianceCheck {
+                eval: self.0.clone(),
+                index: i,
+            })
+            .collect()
+    }
+
+    /// The controls that fail.
+    async fn failing_controls(&self) -> Vec<ComplianceControl> {
+        self.0
+            .verdict
+            .checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .map(|c| c.control)
+            .collect()
+    }
+}
+
+/// One control's verdict on one device, with the evidence behind it.
+pub struct ComplianceCheck {
+    eval: Arc<Evaluation>,
+    index: usize,
+}
+
+impl ComplianceCheck {
+    fn check(&self) -> &CheckResult {
+        &self.eval.verdict.checks[self.index]
+    }
+}
+
+/// A field the rule read, and its value.
+#[derive(SimpleObject)]
+pub struct Evidence {
+    /// Where the value came from, e.g. `details.filevault.filevault_enabled`.
+    pub field: String,
+    /// The value, e.g. `false`.
+    pub value: String,
+}
+
+#[Object]
+impl ComplianceCheck {
+    /// The control checked.
+    async fn control(&self) -> ComplianceControl {
+        self.check().control
+    }
+
+    /// `PASS`, `FAIL`, `UNKNOWN` or `NOT_APPLICABLE`.
+    async fn status(&self) -> CheckStatus {
+        self.check().status
+    }
+
+    /// Does a library item matching the control exist in the tenant?
+    async fn item_exists(&self) -> bool {
+        self.check().item_exists
+    }
+
+    /// Is it assigned to this device?
+    async fn item_assigned(&self) -> bool {
+        self.check().item_assigned
+    }
+
+    /// Is the device passing it? Null when unknown or not applicable.
+    async fn device_passing(&self) -> Option<bool> {
+        self.check().device_passing
+    }
+
+    /// The matching library item as assigned to this device, with its status.
+    async fn library_item(&self) -> Option<DeviceLibraryItem> {
+        let index = self.check().library_item?;
+        let item = self.eval.library.as_ref()?.library_items.get(index)?;
+        Some(DeviceLibraryItem::new(&self.eval.device_id, item))
+    }
+
+    /// The matching item in the tenant's library (set even when it is not assigned).
+    async fn matched_item(&self) -> Option<LibraryItem> {
+        let index = self.check().tenant_item?;
+        let item = self.eval.tenant.as_ref()?.get(index)?;
+        Some(LibraryItem {
+            id: item.id.clone().into(),
+            name: item.name.clone(),
+        })
+    }
+
+    /// The installed app that passed the control (password manager).
+    async fn installed_app(&self) -> Option<App> {
+        let index = self.check().installed_app?;
+        let app = self.eval.apps.as_ref()?.apps.get(index)?;
+        Some(App::new(&self.eval.device_id, index, app))
+    }
+
+    /// One line a person can act on.
+    async fn reason(&self) -> &str {
+        &self.check().reason
+    }
+
+    /// The state fields the rule used.
+    async fn evidence(&self) -> Vec<Evidence> {
+        self.check()
+            .evidence
+            .iter()
+            .map(|e| Evidence {
+                field: e.field.clone(),
+                value: e.value.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Compliance across the fleet (removed devices are left out).
+pub struct ComplianceSummary(pub FleetSummary);
+
+impl ComplianceSummary {
+    /// Summarises evaluations.
+    pub fn of(evaluations: &[Evaluation]) -> Self {
+        ComplianceSummary(summarize(evaluations.iter().map(|e| &e.verdict)))
+    }
+}
+
+#[Object]
+impl ComplianceSummary {
+    /// Devices counted (removed devices are not).
+    async fn total(&self) -> usize {
+        self.0.total
+    }
+
+    /// Macs passing every applicable check.
+    async fn compliant(&self) -> usize {
+        self.0.compliant
+    }
+
+    /// Macs failing at least one check.
+    async fn non_compliant(&self) -> usize {
+        self.0.non_compliant
+    }
+
+    /// Macs with no failing check but at least one unknown.
+    async fn unknown(&self) -> usize {
+        self.0.unknown
+    }
+
+    /// Devices that are not Macs.
+    async fn not_supported(&self) -> usize {
+        self.0.not_supported
+    }
+
+    /// Per control, how many Macs pass, fail, are unknown or not applicable.
+    async fn by_control(&self) -> Vec<ControlSummary> {
+        self.0
+            .by_control
+            .iter()
+            .map(|c| ControlSummary {
+                control: c.control,
+                pass: c.pass,
+                fail: c.fail,
+                unknown: c.unknown,
+                not_applicable: c.not_applicable,
+            })
+            .collect()
+    }
+}
+
+/// One control's counts across the fleet.
+#[derive(SimpleObject)]
+pub struct ControlSummary {
+    /// The control.
+    pub control: ComplianceControl,
+    /// Macs passing it.
+    pub pass: usize,
+    /// Macs failing it.
+    pub fail: usize,
+    /// Macs where it is unknown.
+    pub unknown: usize,
+    /// Macs where it does not apply.
+    pub not_applicable: usize,
+}

@@ -1,0 +1,102 @@
+//! The `kandji-gateway` binary: parse the configuration, then serve, check or print the schema.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use kandji_gateway::config::{Cli, Command};
+use kandji_gateway::{check, graphql, server, startup};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let options = cli.options;
+    startup::init_tracing(options.log_format);
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            ExitCode::SUCCESS
+        }
+        Command::Check => match startup::configured_upstream(&options) {
+            Ok(Some(upstream)) => match startup::build_state(&options, upstream) {
+                Ok(state) => {
+                    let client = state.cache.client();
+                    let report = check::run(client).await;
+                    print!("{}", report.render(client));
+                    if report.usable() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
+                Err(error) => fail(&error),
+            },
+            Ok(None) => {
+                eprintln!(
+                    "error: `check` needs KANDJI_API_URL and KANDJI_API_TOKEN (or --kandji-url and --kandji-token)"
+                );
+                ExitCode::from(2)
+            }
+            Err(error) => fail(&error),
+        },
+        Command::Serve => match serve(options).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => fail(&*error),
+        },
+    }
+}
+
+fn fail(error: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(2)
+}
+
+async fn serve(options: kandji_gateway::config::Options) -> Result<(), Box<dyn std::error::Error>> {
+    let upstream = match startup::configured_upstream(&options)? {
+        Some(upstream) => upstream,
+        None => startup::embedded_upstream(&options).await?,
+    };
+    let embedded = upstream.embedded_mock;
+    let host = upstream.api.host().to_string();
+    let state = startup::build_state(&options, upstream)?;
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+    let address = listener.local_addr()?;
+    if embedded {
+        tracing::info!(
+            tenant.host = %host,
+            devices = options.mock_devices,
+            "no KANDJI_API_URL set: serving the embedded mock tenant"
+        );
+    } else {
+        tracing::info!(tenant.host = %host, "serving Kandji tenant");
+    }
+    tracing::info!("GraphiQL on http://{address}/  (GraphQL endpoint http://{address}/graphql)");
+
+    let schema = graphql::build_schema(state.clone());
+    server::serve(listener, server::app(schema, state), shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

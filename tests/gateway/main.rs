@@ -1,0 +1,6 @@
+//! Gateway integration tests: mock-kandji and the gateway run in process on port 0, real
+//! GraphQL queries go over HTTP, and answers are compared with what the mock serves for the
+//! same tenant.
+
+mod common;
+mod fleet;
