@@ -15,29 +15,36 @@ fn schema_graphql_matches_the_served_schema() {
     );
 }
 
-#[test]
-fn every_type_and_field_has_a_description() {
-    // async-graphql prints a description block before each documented type and field; count
-    // the fields whose previous line is not the end of a description.
-    let sdl = kandji_gateway::graphql::sdl();
-    let lines: Vec<&str> = sdl.lines().collect();
+#[tokio::test]
+async fn every_type_field_and_enum_value_has_a_description() {
+    let schema = kandji_gateway::graphql::schema_builder().finish();
+    let query = "{ __schema { types { name kind description
+        fields { name description args { name description } }
+        inputFields { name description } enumValues { name description } } } }";
+    let response = schema.execute(query).await.into_result().expect("introspection works");
+    let json = response.data.into_json().unwrap();
     let mut undocumented = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let trimmed = line.trim();
-        let is_definition = trimmed.starts_with("type ")
-            || trimmed.starts_with("enum ")
-            || trimmed.starts_with("input ")
-            || (line.starts_with('\t')
-                && !line.starts_with("\t\t")
-                && trimmed.contains(':')
-                && !trimmed.starts_with("\"\"\""));
-        if is_definition
-            && i > 0
-            && lines[i - 1].trim() != "\"\"\""
-            && !lines[i - 1].trim().ends_with("\"")
-        {
-            undocumented.push(trimmed.to_string());
+    let described = |v: &serde_json::Value| v["description"].as_str().is_some_and(|d| !d.trim().is_empty());
+    for ty in json["__schema"]["types"].as_array().unwrap() {
+        let name = ty["name"].as_str().unwrap();
+        if name.starts_with("__") || ["String", "Boolean", "Int", "Float", "ID"].contains(&name) {
+            continue;
+        }
+        if !described(ty) {
+            undocumented.push(name.to_string());
+        }
+        for list in ["fields", "inputFields", "enumValues"] {
+            for field in ty[list].as_array().into_iter().flatten() {
+                if !described(field) {
+                    undocumented.push(format!("{name}.{}", field["name"].as_str().unwrap()));
+                }
+                for arg in field["args"].as_array().into_iter().flatten() {
+                    if !described(arg) {
+                        undocumented.push(format!("{name}.{}({})", field["name"].as_str().unwrap(), arg["name"].as_str().unwrap()));
+                    }
+                }
+            }
         }
     }
-    assert!(undocumented.is_empty(), "undocumented: {undocumented:#?}");
+    assert!(undocumented.is_empty(), "add descriptions to: {undocumented:#?}");
 }

@@ -28,7 +28,10 @@ pub fn router() -> Router<MockState> {
         .route("/__mock/requests", get(requests))
         .route("/__mock/reset", post(reset))
         .route("/__mock/faults", put(set_faults).get(get_faults))
-        .route("/__mock/rate-limit", put(set_rate_limit).get(get_rate_limit))
+        .route(
+            "/__mock/rate-limit",
+            put(set_rate_limit).get(get_rate_limit),
+        )
         .route("/__mock/tokens", post(add_token))
         .route("/__mock/scenarios", get(scenarios))
         .route("/__mock/fleet", get(fleet))
@@ -140,12 +143,19 @@ async fn add_token(State(state): State<MockState>, body: Bytes) -> Response {
             Some(permission) => permissions.insert(permission),
             None => {
                 let known: Vec<&str> = Permission::ALL.iter().map(|p| p.name()).collect();
-                return bad_request(format!("unknown permission \"{name}\"; known: {}", known.join(", ")));
+                return bad_request(format!(
+                    "unknown permission \"{name}\"; known: {}",
+                    known.join(", ")
+                ));
             }
         };
     }
     state.register_token(request.token, permissions.clone());
-    (StatusCode::CREATED, Json(json!({ "permissions": permissions }))).into_response()
+    (
+        StatusCode::CREATED,
+        Json(json!({ "permissions": permissions })),
+    )
+        .into_response()
 }
 
 async fn scenarios(State(state): State<MockState>, Query(query): Query<HostQuery>) -> Response {
@@ -154,7 +164,8 @@ async fn scenarios(State(state): State<MockState>, Query(query): Query<HostQuery
         Err(response) => return response,
     };
     let tenant = state.tenant(&key);
-    Json(json!({ "tenant": key.subdomain, "region": key.region, "scenarios": tenant.scenarios() })).into_response()
+    Json(json!({ "tenant": key.subdomain, "region": key.region, "scenarios": tenant.scenarios() }))
+        .into_response()
 }
 
 async fn fleet(State(state): State<MockState>, Query(query): Query<HostQuery>) -> Response {

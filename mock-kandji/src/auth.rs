@@ -130,11 +130,23 @@ mod tests {
     fn missing_wrong_and_limited_tokens_fail_differently() {
         let mut registry = TokenRegistry::new("t0".to_owned());
         registry.register("t1".to_owned(), BTreeSet::from([Permission::Users]));
-        assert_eq!(registry.check(None, Permission::Users), Err(AuthFailure::Missing));
-        assert_eq!(registry.check(Some("Token t0"), Permission::Users), Err(AuthFailure::Missing));
-        assert_eq!(registry.check(Some("Bearer nope"), Permission::Users), Err(AuthFailure::Invalid));
+        assert_eq!(
+            registry.check(None, Permission::Users),
+            Err(AuthFailure::Missing)
+        );
+        assert_eq!(
+            registry.check(Some("Token t0"), Permission::Users),
+            Err(AuthFailure::Missing)
+        );
+        assert_eq!(
+            registry.check(Some("Bearer nope"), Permission::Users),
+            Err(AuthFailure::Invalid)
+        );
         assert_eq!(registry.check(Some("bearer t1"), Permission::Users), Ok(()));
-        assert_eq!(registry.check(Some("Bearer t1"), Permission::Prism), Err(AuthFailure::Denied));
+        assert_eq!(
+            registry.check(Some("Bearer t1"), Permission::Prism),
+            Err(AuthFailure::Denied)
+        );
     }
 
     #[test]

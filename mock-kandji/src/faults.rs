@@ -78,12 +78,19 @@ impl FaultSettings {
         if let Some(max) = self.latency_max_ms
             && max < self.latency_ms
         {
-            return Err(format!("latency_max_ms ({max}) is below latency_ms ({})", self.latency_ms));
+            return Err(format!(
+                "latency_max_ms ({max}) is below latency_ms ({})",
+                self.latency_ms
+            ));
         }
         if self.error_rate > 0.0 && self.error_statuses.is_empty() {
             return Err("error_statuses is empty while error_rate is above 0".to_owned());
         }
-        if let Some(bad) = self.error_statuses.iter().find(|s| !(400..=599).contains(*s)) {
+        if let Some(bad) = self
+            .error_statuses
+            .iter()
+            .find(|s| !(400..=599).contains(*s))
+        {
             return Err(format!("error_statuses holds {bad}, not an error status"));
         }
         Ok(())
@@ -217,7 +224,11 @@ mod tests {
         };
         let first = draw(30);
         assert_eq!(first, draw(30));
-        assert!(first.iter().all(|a| matches!(a, Some(FaultAction::Error(500 | 502 | 503)))));
+        assert!(
+            first
+                .iter()
+                .all(|a| matches!(a, Some(FaultAction::Error(500 | 502 | 503))))
+        );
         assert!(first.contains(&Some(FaultAction::Error(502))));
     }
 
@@ -228,7 +239,9 @@ mod tests {
             latency_max_ms: Some(20),
             ..FaultSettings::default()
         });
-        let latencies: Vec<u128> = (0..200).map(|_| injector.draw().latency.as_millis()).collect();
+        let latencies: Vec<u128> = (0..200)
+            .map(|_| injector.draw().latency.as_millis())
+            .collect();
         assert!(latencies.iter().all(|ms| (10..=20).contains(ms)));
         assert!(latencies.contains(&10) && latencies.contains(&20));
     }
@@ -239,7 +252,10 @@ mod tests {
             drop_rate: 1.5,
             ..FaultSettings::default()
         };
-        assert_eq!(bad.validate().unwrap_err(), "drop_rate must be between 0 and 1, got 1.5");
+        assert_eq!(
+            bad.validate().unwrap_err(),
+            "drop_rate must be between 0 and 1, got 1.5"
+        );
         let statuses = FaultSettings {
             error_statuses: vec![200],
             ..FaultSettings::default()

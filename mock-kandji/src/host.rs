@@ -132,9 +132,18 @@ mod tests {
 
     #[test]
     fn kandji_and_iru_hosts_name_us_and_eu_tenants() {
-        assert_eq!(tenant_for_host("acme.api.kandji.io"), key(Region::Us, "acme"));
-        assert_eq!(tenant_for_host("Acme.API.iru.com:443"), key(Region::Us, "acme"));
-        assert_eq!(tenant_for_host("acme.api.eu.kandji.io"), key(Region::Eu, "acme"));
+        assert_eq!(
+            tenant_for_host("acme.api.kandji.io"),
+            key(Region::Us, "acme")
+        );
+        assert_eq!(
+            tenant_for_host("Acme.API.iru.com:443"),
+            key(Region::Us, "acme")
+        );
+        assert_eq!(
+            tenant_for_host("acme.api.eu.kandji.io"),
+            key(Region::Eu, "acme")
+        );
     }
 
     #[test]
@@ -146,7 +155,12 @@ mod tests {
 
     #[test]
     fn other_hosts_are_not_tenants() {
-        for host in ["example.com", "acme.kandji.io", "a.b.api.kandji.io", ".api.kandji.io"] {
+        for host in [
+            "example.com",
+            "acme.kandji.io",
+            "a.b.api.kandji.io",
+            ".api.kandji.io",
+        ] {
             assert_eq!(tenant_for_host(host), None, "{host}");
         }
         assert_eq!(tenant_for_host("acme.api.eu.iru.com"), None);

@@ -127,7 +127,10 @@ mod tests {
         assert_eq!(all.by_route["GET /api/v1/devices"], 2);
         let eu = journal.stats(Some("EU/acme"));
         assert_eq!(eu.total, 1);
-        assert_eq!(eu.by_route.keys().collect::<Vec<_>>(), ["GET /api/v1/users"]);
+        assert_eq!(
+            eu.by_route.keys().collect::<Vec<_>>(),
+            ["GET /api/v1/users"]
+        );
     }
 
     #[test]

@@ -38,7 +38,10 @@ impl Window {
     fn count(&mut self, now: u64, length: u64) -> u32 {
         let start = now - now % length;
         if self.started != start {
-            *self = Window { started: start, used: 0 };
+            *self = Window {
+                started: start,
+                used: 0,
+            };
         }
         self.used = self.used.saturating_add(1);
         self.used
@@ -81,7 +84,10 @@ impl RateLimiter {
 
     /// Counts a request for `tenant` at `now` (seconds since the epoch).
     pub fn check_at(&mut self, tenant: &TenantKey, now: u64) -> RateDecision {
-        let RateLimits { per_second, per_hour } = self.limits;
+        let RateLimits {
+            per_second,
+            per_hour,
+        } = self.limits;
         let (second, hour) = self.windows.entry(tenant.clone()).or_default();
         let used_second = second.count(now, 1);
         let used_hour = hour.count(now, 3600);
@@ -119,7 +125,10 @@ impl RateLimiter {
                 retry_after = Some(hour_reset);
             }
         }
-        RateDecision { headers, retry_after }
+        RateDecision {
+            headers,
+            retry_after,
+        }
     }
 }
 
@@ -134,9 +143,15 @@ mod tests {
 
     #[test]
     fn the_second_window_refills_on_the_next_second() {
-        let mut limiter = RateLimiter::new(RateLimits { per_second: 2, per_hour: 100 });
+        let mut limiter = RateLimiter::new(RateLimits {
+            per_second: 2,
+            per_hour: 100,
+        });
         let tenant = TenantKey::demo();
-        assert_eq!(header(&limiter.check_at(&tenant, 1000), "RateLimit-Remaining"), "1");
+        assert_eq!(
+            header(&limiter.check_at(&tenant, 1000), "RateLimit-Remaining"),
+            "1"
+        );
         assert_eq!(limiter.check_at(&tenant, 1000).retry_after, None);
         let third = limiter.check_at(&tenant, 1000);
         assert_eq!(third.retry_after, Some(1));
@@ -147,7 +162,10 @@ mod tests {
 
     #[test]
     fn the_hour_window_retries_after_the_hour_ends() {
-        let mut limiter = RateLimiter::new(RateLimits { per_second: 0, per_hour: 1 });
+        let mut limiter = RateLimiter::new(RateLimits {
+            per_second: 0,
+            per_hour: 1,
+        });
         let tenant = TenantKey::demo();
         assert_eq!(limiter.check_at(&tenant, 7200 + 600).retry_after, None);
         let over = limiter.check_at(&tenant, 7200 + 601);

@@ -38,14 +38,19 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl std::fmt::Debug for MockState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockState").field("config", &self.inner.config).finish_non_exhaustive()
+        f.debug_struct("MockState")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
     }
 }
 
 impl MockState {
     /// State for `config`. Cheap: tenants are generated on first use.
     pub fn new(config: MockConfig) -> Self {
-        let limits = RateLimits { per_second: config.rate_per_second, per_hour: config.rate_per_hour };
+        let limits = RateLimits {
+            per_second: config.rate_per_second,
+            per_hour: config.rate_per_hour,
+        };
         MockState {
             inner: Arc::new(Inner {
                 now: config.clock_anchor(),
@@ -75,12 +80,23 @@ impl MockState {
         let config = &self.inner.config;
         tenants
             .entry(key.clone())
-            .or_insert_with(|| Arc::new(Tenant::generate(key, config.seed, config.devices, self.inner.now)))
+            .or_insert_with(|| {
+                Arc::new(Tenant::generate(
+                    key,
+                    config.seed,
+                    config.devices,
+                    self.inner.now,
+                ))
+            })
             .clone()
     }
 
     /// Checks an `Authorization` header for `permission`.
-    pub fn authorize(&self, header: Option<&str>, permission: Permission) -> Result<(), AuthFailure> {
+    pub fn authorize(
+        &self,
+        header: Option<&str>,
+        permission: Permission,
+    ) -> Result<(), AuthFailure> {
         lock(&self.inner.tokens).check(header, permission)
     }
 
@@ -140,7 +156,10 @@ impl MockState {
     pub fn reset(&self) {
         let config = &self.inner.config;
         lock(&self.inner.journal).clear();
-        *lock(&self.inner.limiter) = RateLimiter::new(RateLimits { per_second: config.rate_per_second, per_hour: config.rate_per_hour });
+        *lock(&self.inner.limiter) = RateLimiter::new(RateLimits {
+            per_second: config.rate_per_second,
+            per_hour: config.rate_per_hour,
+        });
         *lock(&self.inner.faults) = FaultInjector::new(config.faults.clone());
         *lock(&self.inner.tokens) = TokenRegistry::new(config.token.clone());
     }

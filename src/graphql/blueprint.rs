@@ -28,6 +28,7 @@ pub struct LibraryItem {
     pub name: String,
 }
 
+/// A Kandji blueprint: the set of library items assigned to the devices on it.
 #[Object]
 impl Blueprint {
     /// The blueprint id (a UUID).

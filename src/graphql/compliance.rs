@@ -166,6 +166,7 @@ impl DeviceCompliance {
     }
 }
 
+/// A device's compliance: the overall status and one check per control.
 #[Object]
 impl DeviceCompliance {
     /// `COMPLIANT` only when every applicable check passes; `NOT_SUPPORTED` for non-Macs.
@@ -221,6 +222,7 @@ pub struct Evidence {
     pub value: String,
 }
 
+/// One control's verdict on one device, with the evidence behind it.
 #[Object]
 impl ComplianceCheck {
     /// The control checked.
@@ -300,6 +302,8 @@ impl ComplianceSummary {
     }
 }
 
+/// Compliance across the fleet: devices by overall status and, per control, by check status.
+/// Removed devices are left out.
 #[Object]
 impl ComplianceSummary {
     /// Devices counted (removed devices are not).

@@ -55,6 +55,9 @@ impl Platform {
 #[derive(Clone)]
 pub struct Device(pub Arc<DeviceRecord>);
 
+/// A device enrolled in Kandji: a Mac, iPhone, iPad, Apple TV, or (when enabled) a Windows or
+/// Android device. The list fields come from one device-list call; `details`, `apps`,
+/// `libraryItems` and `compliance` each cost upstream calls and are fetched only when asked.
 #[Object]
 impl Device {
     /// Kandji's device id (a UUID), stable and unique.
@@ -172,7 +175,7 @@ impl Device {
         ctx: &Context<'_>,
         #[graphql(default = 50, desc = "How many apps to return.")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
-        filter: Option<AppFilter>,
+        #[graphql(desc = "Which apps to return.")] filter: Option<AppFilter>,
     ) -> Result<Option<AppConnection>> {
         let gateway = state(ctx);
         let page = PageRequest::new(first, after.as_deref(), gateway.max_page_size)?;
@@ -358,6 +361,7 @@ impl DeviceLibraryItem {
 /// Details Kandji collects from a device.
 pub struct DeviceDetails(Arc<DetailsRecord>);
 
+/// Details Kandji collects from a device: FileVault, MDM, agent, hardware, volumes, security.
 #[Object]
 impl DeviceDetails {
     /// FileVault disk encryption (Macs).

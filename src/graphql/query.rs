@@ -154,6 +154,7 @@ async fn filtered_devices(
     Ok(devices)
 }
 
+/// The entry points of the API.
 #[Object]
 impl Query {
     /// The Kandji tenant this gateway reads.
@@ -167,7 +168,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(default = 50, desc = "How many devices to return.")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
-        filter: Option<DeviceFilter>,
+        #[graphql(desc = "Which devices to return.")] filter: Option<DeviceFilter>,
     ) -> Result<DeviceConnection> {
         let page = PageRequest::new(first, after.as_deref(), state(ctx).max_page_size)?;
         let devices = filtered_devices(ctx, &filter.unwrap_or_default()).await?;
@@ -186,7 +187,11 @@ impl Query {
     }
 
     /// One device by its Kandji id; null when the tenant has no such device.
-    async fn device(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Device>> {
+    async fn device(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Kandji's device id.")] id: ID,
+    ) -> Result<Option<Device>> {
         let cache = &state(ctx).cache;
         if let Ok(index) = cache.devices().await
             && let Some(device) = index.get(&id)
@@ -206,7 +211,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(default = 50, desc = "How many users to return.")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
-        filter: Option<UserFilter>,
+        #[graphql(desc = "Which users to return.")] filter: Option<UserFilter>,
     ) -> Result<UserConnection> {
         let gateway = state(ctx);
         let page = PageRequest::new(first, after.as_deref(), gateway.max_page_size)?;
@@ -249,8 +254,8 @@ impl Query {
     async fn user(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        email: Option<String>,
+        #[graphql(desc = "Kandji's user id.")] id: Option<ID>,
+        #[graphql(desc = "The email, matched exactly.")] email: Option<String>,
     ) -> Result<Option<User>> {
         let directory = match (&id, &email) {
             (None, None) | (Some(_), Some(_)) => {
@@ -279,7 +284,7 @@ impl Query {
     async fn compliance_summary(
         &self,
         ctx: &Context<'_>,
-        filter: Option<DeviceFilter>,
+        #[graphql(desc = "Which devices to count.")] filter: Option<DeviceFilter>,
     ) -> Result<ComplianceSummary> {
         let filter = filter.unwrap_or_default();
         let devices = filtered_devices(ctx, &filter).await?;

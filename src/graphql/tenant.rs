@@ -17,6 +17,7 @@ pub enum Region {
 /// The Kandji tenant this gateway reads.
 pub struct Tenant;
 
+/// The Kandji tenant this gateway reads.
 #[Object]
 impl Tenant {
     /// The region hosting the tenant.

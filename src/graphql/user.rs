@@ -52,6 +52,7 @@ impl User {
     }
 }
 
+/// A person in Kandji's user directory, synced from the company's identity provider.
 #[Object]
 impl User {
     /// Kandji's user id (a UUID; an integer on tenants recorded before 2024).

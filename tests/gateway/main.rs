@@ -3,4 +3,5 @@
 //! same tenant.
 
 mod common;
+mod compliance;
 mod fleet;

@@ -13,14 +13,16 @@ use super::errors::ApiError;
 use super::pipeline::TenantContext;
 use super::shapes::device_entry;
 use crate::fleet::apps::device_apps;
+use crate::fleet::blueprint_catalog::PARAMETERS;
 use crate::fleet::details::device_details;
 use crate::fleet::library::{device_items, device_parameters, item_state, row};
-use crate::fleet::library_catalog::PARAMETERS;
 use crate::fleet::timefmt::iso_z;
 use crate::fleet::{Device, Tenant};
 
 fn find<'t>(tenant: &'t Tenant, id: &str) -> Result<&'t Device, ApiError> {
-    tenant.device(&id.to_ascii_lowercase()).ok_or(ApiError::NotFound)
+    tenant
+        .device(&id.to_ascii_lowercase())
+        .ok_or(ApiError::NotFound)
 }
 
 /// `GET /api/v1/devices/{device_id}`: one device-list record.
@@ -30,7 +32,10 @@ pub async fn get_device(ctx: TenantContext, Path(id): Path<String>) -> Result<Re
 }
 
 /// `GET /api/v1/devices/{device_id}/details`.
-pub async fn get_details(ctx: TenantContext, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get_details(
+    ctx: TenantContext,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let device = find(&ctx.tenant, &id)?;
     Ok(Json(device_details(&ctx.tenant, device)))
 }
@@ -44,15 +49,26 @@ pub async fn get_apps(ctx: TenantContext, Path(id): Path<String>) -> Result<Resp
     headers.insert("x-total-count", apps.len().into());
     headers.insert("x-total-pages", 1.into());
     insert_link(&mut headers, None, None);
-    Ok((headers, Json(json!({ "device_id": device.id, "apps": apps }))).into_response())
+    Ok((
+        headers,
+        Json(json!({ "device_id": device.id, "apps": apps })),
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/devices/{device_id}/library-items`.
-pub async fn get_library_items(ctx: TenantContext, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get_library_items(
+    ctx: TenantContext,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let tenant = &ctx.tenant;
     let device = find(tenant, &id)?;
-    let rows: Vec<_> = device_items(tenant, device).map(|item| row(tenant, device, item)).collect();
-    Ok(Json(json!({ "device_id": device.id, "library_items": rows })))
+    let rows: Vec<_> = device_items(tenant, device)
+        .map(|item| row(tenant, device, item))
+        .collect();
+    Ok(Json(
+        json!({ "device_id": device.id, "library_items": rows }),
+    ))
 }
 
 fn parameters_json(tenant: &Tenant, device: &Device) -> Vec<Value> {
@@ -66,7 +82,10 @@ fn parameters_json(tenant: &Tenant, device: &Device) -> Vec<Value> {
 }
 
 /// `GET /api/v1/devices/{device_id}/status`: slim item rows plus parameters.
-pub async fn get_status(ctx: TenantContext, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get_status(
+    ctx: TenantContext,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let tenant = &ctx.tenant;
     let device = find(tenant, &id)?;
     let items: Vec<Value> = device_items(tenant, device)
@@ -80,12 +99,19 @@ pub async fn get_status(ctx: TenantContext, Path(id): Path<String>) -> Result<Js
             })
         })
         .collect();
-    Ok(Json(json!({ "device_id": device.id, "library_items": items, "parameters": parameters_json(tenant, device) })))
+    Ok(Json(
+        json!({ "device_id": device.id, "library_items": items, "parameters": parameters_json(tenant, device) }),
+    ))
 }
 
 /// `GET /api/v1/devices/{device_id}/parameters`: Macs only; other devices
 /// answer an empty list.
-pub async fn get_parameters(ctx: TenantContext, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get_parameters(
+    ctx: TenantContext,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let device = find(&ctx.tenant, &id)?;
-    Ok(Json(json!({ "device_id": device.id, "parameters": parameters_json(&ctx.tenant, device) })))
+    Ok(Json(
+        json!({ "device_id": device.id, "parameters": parameters_json(&ctx.tenant, device) }),
+    ))
 }

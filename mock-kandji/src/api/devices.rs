@@ -22,7 +22,11 @@ fn contains(haystack: &str, needle: &str) -> bool {
 }
 
 fn csv(value: &str) -> Vec<&str> {
-    value.split(',').map(str::trim).filter(|v| !v.is_empty()).collect()
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// Whether `device` passes every filter in `params`.
@@ -30,11 +34,17 @@ fn matches(tenant: &Tenant, device: &Device, params: &Params, filevault: Option<
     let user = device.user.map(|u| &tenant.users[u]);
     let blueprint = &tenant.blueprints[device.blueprint];
     let tag_names: Vec<&str> = device.tags.iter().map(|&t| tenant.tags[t].name).collect();
-    let tag_ids: Vec<&str> = device.tags.iter().map(|&t| tenant.tags[t].id.as_str()).collect();
+    let tag_ids: Vec<&str> = device
+        .tags
+        .iter()
+        .map(|&t| tenant.tags[t].id.as_str())
+        .collect();
     let user_field = |pick: fn(&crate::fleet::User) -> &str| user.map(pick).unwrap_or_default();
 
     let checks: [(&str, &dyn Fn(&str) -> bool); 19] = [
-        ("platform", &|v| device.platform.api_name().eq_ignore_ascii_case(v)),
+        ("platform", &|v| {
+            device.platform.api_name().eq_ignore_ascii_case(v)
+        }),
         ("blueprint_id", &|v| contains(&blueprint.id, v)),
         ("device_id", &|v| device.id.eq_ignore_ascii_case(v)),
         ("device_name", &|v| contains(&device.name, v)),
@@ -42,27 +52,49 @@ fn matches(tenant: &Tenant, device: &Device, params: &Params, filevault: Option<
         ("asset_tag", &|v| device.asset_tag.eq_ignore_ascii_case(v)),
         ("model", &|v| contains(device.model_name(), v)),
         ("os_version", &|v| device.os.version.contains(v)),
-        ("mac_address", &|v| device.mac_address.eq_ignore_ascii_case(v)),
-        ("user", &|v| user.is_some() && contains(user_field(|u| &u.name), v)),
-        ("user_name", &|v| user.is_some() && contains(user_field(|u| &u.name), v)),
-        ("user_email", &|v| user.is_some() && contains(user_field(|u| &u.email), v)),
+        ("mac_address", &|v| {
+            device.mac_address.eq_ignore_ascii_case(v)
+        }),
+        ("user", &|v| {
+            user.is_some() && contains(user_field(|u| &u.name), v)
+        }),
+        ("user_name", &|v| {
+            user.is_some() && contains(user_field(|u| &u.name), v)
+        }),
+        ("user_email", &|v| {
+            user.is_some() && contains(user_field(|u| &u.email), v)
+        }),
         ("user_email_exact", &|v| user_field(|u| &u.email) == v),
-        ("user_id", &|v| user.is_some() && user_field(|u| &u.id).eq_ignore_ascii_case(v)),
+        ("user_id", &|v| {
+            user.is_some() && user_field(|u| &u.id).eq_ignore_ascii_case(v)
+        }),
         ("tag_name", &|v| tag_names.contains(&v)),
-        ("tag_name_in", &|v| csv(v).iter().any(|n| tag_names.contains(n))),
+        ("tag_name_in", &|v| {
+            csv(v).iter().any(|n| tag_names.contains(n))
+        }),
         ("tag_id", &|v| tag_ids.contains(&v)),
         ("tag_id_in", &|v| csv(v).iter().any(|n| tag_ids.contains(n))),
-        ("filevault_enabled", &|_| filevault.is_none_or(|want| device.filevault_enabled == Some(want))),
+        ("filevault_enabled", &|_| {
+            filevault.is_none_or(|want| device.filevault_enabled == Some(want))
+        }),
     ];
-    checks.iter().all(|(key, test)| params.get(key).is_none_or(test))
+    checks
+        .iter()
+        .all(|(key, test)| params.get(key).is_none_or(test))
 }
 
 /// Compares two devices on one `ordering` field.
 fn compare(tenant: &Tenant, field: &str, a: &Device, b: &Device) -> Ordering {
-    let user_name = |d: &Device| d.user.map(|u| tenant.users[u].name.to_lowercase()).unwrap_or_default();
+    let user_name = |d: &Device| {
+        d.user
+            .map(|u| tenant.users[u].name.to_lowercase())
+            .unwrap_or_default()
+    };
     match field {
         "asset_tag" => a.asset_tag.cmp(&b.asset_tag),
-        "blueprint_id" => tenant.blueprints[a.blueprint].id.cmp(&tenant.blueprints[b.blueprint].id),
+        "blueprint_id" => tenant.blueprints[a.blueprint]
+            .id
+            .cmp(&tenant.blueprints[b.blueprint].id),
         "device_id" => a.id.cmp(&b.id),
         "device_name" => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
         "last_check_in" => a.last_check_in.cmp(&b.last_check_in),
@@ -78,20 +110,42 @@ fn compare(tenant: &Tenant, field: &str, a: &Device, b: &Device) -> Ordering {
 /// `GET /api/v1/devices`.
 pub async fn list_devices(ctx: TenantContext, params: Params) -> Result<Response, ApiError> {
     let tenant = &ctx.tenant;
-    let filevault = match params.get("filevault_enabled").map(str::to_ascii_lowercase).as_deref() {
+    let filevault = match params
+        .get("filevault_enabled")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None => None,
         Some("true") => Some(true),
         Some("false") => Some(false),
-        Some(_) => return Err(ApiError::FieldError("filevault_enabled", "Enter a valid boolean.".to_owned())),
+        Some(_) => {
+            return Err(ApiError::FieldError(
+                "filevault_enabled",
+                "Enter a valid boolean.".to_owned(),
+            ));
+        }
     };
-    let mut devices: Vec<&Device> = tenant.devices.iter().filter(|d| matches(tenant, d, &params, filevault)).collect();
+    let mut devices: Vec<&Device> = tenant
+        .devices
+        .iter()
+        .filter(|d| matches(tenant, d, &params, filevault))
+        .collect();
 
     // `ordering=-last_check_in,device_name`: later keys break ties.
     if let Some(ordering) = params.get("ordering") {
-        let keys: Vec<(bool, &str)> = csv(ordering).into_iter().map(|k| (k.starts_with('-'), k.trim_start_matches('-'))).collect();
+        let keys: Vec<(bool, &str)> = csv(ordering)
+            .into_iter()
+            .map(|k| (k.starts_with('-'), k.trim_start_matches('-')))
+            .collect();
         devices.sort_by(|a, b| {
             keys.iter()
-                .map(|(desc, field)| if *desc { compare(tenant, field, b, a) } else { compare(tenant, field, a, b) })
+                .map(|(desc, field)| {
+                    if *desc {
+                        compare(tenant, field, b, a)
+                    } else {
+                        compare(tenant, field, a, b)
+                    }
+                })
                 .find(|o| o.is_ne())
                 .unwrap_or(Ordering::Equal)
         });
@@ -99,7 +153,12 @@ pub async fn list_devices(ctx: TenantContext, params: Params) -> Result<Response
 
     let (limit, offset) = params.limit_offset(MAX_DEVICE_PAGE, MAX_DEVICE_PAGE);
     let total = devices.len();
-    let page: Vec<_> = devices.iter().skip(offset).take(limit).map(|d| device_entry(tenant, d)).collect();
+    let page: Vec<_> = devices
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|d| device_entry(tenant, d))
+        .collect();
     let (next, previous) = page_links(&ctx.host, "/api/v1/devices", &params, limit, offset, total);
 
     let mut headers = HeaderMap::new();
@@ -113,7 +172,9 @@ pub async fn list_devices(ctx: TenantContext, params: Params) -> Result<Response
 pub fn insert_link(headers: &mut HeaderMap, next: Option<String>, previous: Option<String>) {
     let next = next.unwrap_or_else(|| "None".to_owned());
     let previous = previous.unwrap_or_else(|| "None".to_owned());
-    if let Ok(value) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\", <{previous}>; rel=\"prev\"")) {
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "<{next}>; rel=\"next\", <{previous}>; rel=\"prev\""
+    )) {
         headers.insert("link", value);
     }
 }

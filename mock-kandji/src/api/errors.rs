@@ -52,9 +52,10 @@ fn detail(status: StatusCode, text: &str) -> Response {
 
 fn html(status: StatusCode, page: &'static str) -> Response {
     let mut response = (status, page).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     response
 }
 
@@ -70,9 +71,10 @@ impl IntoResponse for ApiError {
                     "Authentication credentials were not provided."
                 };
                 let mut response = detail(StatusCode::UNAUTHORIZED, text);
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"api\""));
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"api\""),
+                );
                 response
             }
             ApiError::PermissionDenied(status) => detail(
@@ -80,16 +82,21 @@ impl IntoResponse for ApiError {
                 "You do not have permission to perform this action.",
             ),
             ApiError::BadRequest(text) => detail(StatusCode::BAD_REQUEST, &text),
-            ApiError::FieldError(field, message) => {
-                (StatusCode::BAD_REQUEST, axum::Json(json!({ field: [message] }))).into_response()
-            }
-            ApiError::MethodNotAllowed(method) => {
-                detail(StatusCode::METHOD_NOT_ALLOWED, &format!("Method \"{method}\" not allowed."))
-            }
+            ApiError::FieldError(field, message) => (
+                StatusCode::BAD_REQUEST,
+                axum::Json(json!({ field: [message] })),
+            )
+                .into_response(),
+            ApiError::MethodNotAllowed(method) => detail(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &format!("Method \"{method}\" not allowed."),
+            ),
             ApiError::RateLimited(retry_after) => {
                 let body = axum::Json(json!({ "message": "API rate limit exceeded" }));
                 let mut response = (StatusCode::TOO_MANY_REQUESTS, body).into_response();
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
                 response
             }
             ApiError::Upstream(500) => html(StatusCode::INTERNAL_SERVER_ERROR, DJANGO_SERVER_ERROR),

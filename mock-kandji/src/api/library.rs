@@ -16,9 +16,15 @@ use crate::fleet::library::row;
 pub const STATUS_PAGE: usize = 300;
 
 /// `GET /api/v1/library/library-items/{library_item_id}/status`.
-pub async fn item_status(ctx: TenantContext, Path(id): Path<String>, params: Params) -> Result<Json<Page<Value>>, ApiError> {
+pub async fn item_status(
+    ctx: TenantContext,
+    Path(id): Path<String>,
+    params: Params,
+) -> Result<Json<Page<Value>>, ApiError> {
     let tenant = &ctx.tenant;
-    let item = tenant.item(&id.to_ascii_lowercase()).ok_or(ApiError::NotFound)?;
+    let item = tenant
+        .item(&id.to_ascii_lowercase())
+        .ok_or(ApiError::NotFound)?;
     let path = format!("/api/v1/library/library-items/{}/status", item.id);
 
     // Only the requested page is rendered; the other devices are only counted.
@@ -26,8 +32,14 @@ pub async fn item_status(ctx: TenantContext, Path(id): Path<String>, params: Par
         .devices
         .iter()
         .filter(|d| tenant.blueprints[d.blueprint].items.contains(&item.index))
-        .filter(|d| params.get("computer_id").is_none_or(|c| d.id.eq_ignore_ascii_case(c)))
+        .filter(|d| {
+            params
+                .get("computer_id")
+                .is_none_or(|c| d.id.eq_ignore_ascii_case(c))
+        })
         .collect();
     let page = Page::of(devices, &ctx.host, &path, &params, STATUS_PAGE, STATUS_PAGE);
-    Ok(Json(page.map(|device| serde_json::to_value(row(tenant, device, item)).unwrap_or_default())))
+    Ok(Json(page.map(|device| {
+        serde_json::to_value(row(tenant, device, item)).unwrap_or_default()
+    })))
 }

@@ -31,7 +31,10 @@ where
 {
     get(handler)
         .fallback(errors::method_not_allowed)
-        .route_layer(from_fn_with_state((state.clone(), permission), pipeline::authorize))
+        .layer(from_fn_with_state(
+            (state.clone(), permission),
+            pipeline::authorize,
+        ))
 }
 
 /// Every `/api/` route, wrapped in the tenant / rate-limit / fault layer.
@@ -39,19 +42,55 @@ pub fn router(state: &MockState) -> Router<MockState> {
     use Permission::*;
     let s = state;
     Router::new()
-        .route("/api/v1/devices", guarded(s, DeviceList, devices::list_devices))
-        .route("/api/v1/devices/{device_id}", guarded(s, DeviceList, device::get_device))
-        .route("/api/v1/devices/{device_id}/details", guarded(s, DeviceDetails, device::get_details))
-        .route("/api/v1/devices/{device_id}/apps", guarded(s, ApplicationList, device::get_apps))
-        .route("/api/v1/devices/{device_id}/library-items", guarded(s, DeviceLibraryItems, device::get_library_items))
-        .route("/api/v1/devices/{device_id}/status", guarded(s, DeviceLibraryItems, device::get_status))
-        .route("/api/v1/devices/{device_id}/parameters", guarded(s, DeviceLibraryItems, device::get_parameters))
+        .route(
+            "/api/v1/devices",
+            guarded(s, DeviceList, devices::list_devices),
+        )
+        .route(
+            "/api/v1/devices/{device_id}",
+            guarded(s, DeviceList, device::get_device),
+        )
+        .route(
+            "/api/v1/devices/{device_id}/details",
+            guarded(s, DeviceDetails, device::get_details),
+        )
+        .route(
+            "/api/v1/devices/{device_id}/apps",
+            guarded(s, ApplicationList, device::get_apps),
+        )
+        .route(
+            "/api/v1/devices/{device_id}/library-items",
+            guarded(s, DeviceLibraryItems, device::get_library_items),
+        )
+        .route(
+            "/api/v1/devices/{device_id}/status",
+            guarded(s, DeviceLibraryItems, device::get_status),
+        )
+        .route(
+            "/api/v1/devices/{device_id}/parameters",
+            guarded(s, DeviceLibraryItems, device::get_parameters),
+        )
         .route("/api/v1/users", guarded(s, Users, users::list_users))
-        .route("/api/v1/users/{user_id}", guarded(s, Users, users::get_user))
-        .route("/api/v1/blueprints", guarded(s, Blueprints, blueprints::list_blueprints))
-        .route("/api/v1/blueprints/{blueprint_id}", guarded(s, Blueprints, blueprints::get_blueprint))
-        .route("/api/v1/blueprints/{blueprint_id}/list-library-items", guarded(s, Blueprints, blueprints::list_blueprint_items))
-        .route("/api/v1/library/library-items/{library_item_id}/status", guarded(s, LibraryItems, library::item_status))
+        .route(
+            "/api/v1/users/{user_id}",
+            guarded(s, Users, users::get_user),
+        )
+        .route(
+            "/api/v1/blueprints",
+            guarded(s, Blueprints, blueprints::list_blueprints),
+        )
+        .route(
+            "/api/v1/blueprints/{blueprint_id}",
+            guarded(s, Blueprints, blueprints::get_blueprint),
+        )
+        .route(
+            "/api/v1/blueprints/{blueprint_id}/list-library-items",
+            guarded(s, Blueprints, blueprints::list_blueprint_items),
+        )
+        .route(
+            "/api/v1/library/library-items/{library_item_id}/status",
+            guarded(s, LibraryItems, library::item_status),
+        )
         .route("/api/v1/prism/{category}", guarded(s, Prism, prism::prism))
         .route("/api", axum::routing::any(errors::page_not_found))
         .route("/api/{*rest}", axum::routing::any(errors::page_not_found))
@@ -62,11 +101,15 @@ pub fn router(state: &MockState) -> Router<MockState> {
 /// Kandji (behind Kong 3) answers `application/json; charset=utf-8`.
 async fn json_charset(mut response: axum::response::Response) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
-    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v == "application/json");
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == "application/json");
     if is_json {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
     }
     response
 }

@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 
 use super::errors::ApiError;
 use crate::auth::{AuthFailure, Permission};
@@ -36,7 +36,11 @@ impl<S: Send + Sync> FromRequestParts<S> for TenantContext {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<TenantContext>().cloned().ok_or(ApiError::PageNotFound)
+        parts
+            .extensions
+            .get::<TenantContext>()
+            .cloned()
+            .ok_or(ApiError::PageNotFound)
     }
 }
 
@@ -61,7 +65,12 @@ impl Drop for JournalGuard {
 
 /// The outer `/api/` layer: tenant, rate limit, faults, journal.
 pub async fn gateway(State(state): State<MockState>, mut request: Request, next: Next) -> Response {
-    let host_header = request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let host_header = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let key = host::tenant_for_host(&host_header);
     let mut guard = JournalGuard {
         state: state.clone(),
@@ -93,7 +102,10 @@ pub async fn gateway(State(state): State<MockState>, mut request: Request, next:
         if !plan.latency.is_zero() {
             tokio::time::sleep(plan.latency).await;
         }
-        request.extensions_mut().insert(TenantContext { tenant: state.tenant(&key), host: host_header });
+        request.extensions_mut().insert(TenantContext {
+            tenant: state.tenant(&key),
+            host: host_header,
+        });
         match plan.action {
             Some(FaultAction::Error(status)) => ApiError::Upstream(status).into_response(),
             Some(FaultAction::Html404) => ApiError::PageNotFound.into_response(),
@@ -108,7 +120,10 @@ pub async fn gateway(State(state): State<MockState>, mut request: Request, next:
     };
 
     for (name, value) in limits.headers {
-        if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
             response.headers_mut().insert(name, value);
         }
     }
@@ -121,7 +136,9 @@ pub async fn gateway(State(state): State<MockState>, mut request: Request, next:
 
 async fn body_bytes(response: Response) -> (axum::http::response::Parts, Bytes) {
     let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     (parts, bytes)
 }
 
@@ -131,29 +148,55 @@ async fn malformed(response: Response) -> Response {
     let cut = bytes.slice(..bytes.len() / 2);
     parts.status = StatusCode::OK;
     parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     Response::from_parts(parts, Body::from(cut))
 }
 
 /// Announces the full length, sends half, then fails the body stream, which
-/// makes the server cut the connection.
+/// makes the server cut the connection. The pause before the failure lets
+/// the headers and the first half leave the server's write buffer.
 async fn dropped(response: Response) -> Response {
     let (mut parts, bytes) = body_bytes(response).await;
     let half = bytes.slice(..bytes.len() / 2);
-    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len().max(1)));
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![Ok(half), Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "injected connection drop"))];
-    Response::from_parts(parts, Body::from_stream(stream::iter(chunks)))
+    parts.headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(bytes.len().max(1)),
+    );
+    let cut = stream::once(async {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        Err::<Bytes, _>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "injected connection drop",
+        ))
+    });
+    let body = stream::once(async move { Ok::<_, std::io::Error>(half) }).chain(cut);
+    Response::from_parts(parts, Body::from_stream(body))
 }
 
 /// The per-route layer: token and permission, as DRF checks them.
-pub async fn authorize(State((state, permission)): State<(MockState, Permission)>, matched: MatchedPath, request: Request, next: Next) -> Response {
-    let header = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+pub async fn authorize(
+    State((state, permission)): State<(MockState, Permission)>,
+    matched: MatchedPath,
+    request: Request,
+    next: Next,
+) -> Response {
+    let header = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
     let mut response = match state.authorize(header, permission) {
         Ok(()) => next.run(request).await,
         Err(AuthFailure::Missing) => ApiError::MissingCredentials.into_response(),
         Err(AuthFailure::Invalid) => ApiError::InvalidToken.into_response(),
-        Err(AuthFailure::Denied) => ApiError::PermissionDenied(state.config().denied_status).into_response(),
+        Err(AuthFailure::Denied) => {
+            ApiError::PermissionDenied(state.config().denied_status).into_response()
+        }
     };
-    response.extensions_mut().insert(RouteTemplate(matched.as_str().to_owned()));
+    response
+        .extensions_mut()
+        .insert(RouteTemplate(matched.as_str().to_owned()));
     response
 }

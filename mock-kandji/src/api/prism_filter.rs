@@ -28,14 +28,17 @@ enum Operator {
 
 /// Parses the `filter` JSON, or says what is wrong with it.
 pub fn parse(text: &str) -> Result<Vec<Condition>, String> {
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("Invalid filter: not JSON ({e})"))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| format!("Invalid filter: not JSON ({e})"))?;
     let Value::Object(columns) = value else {
         return Err("Invalid filter: expected a JSON object keyed by column".to_owned());
     };
     let mut conditions = Vec::new();
     for (column, ops) in columns {
         let Value::Object(ops) = ops else {
-            return Err(format!("Invalid filter for {column}: expected an object of operators"));
+            return Err(format!(
+                "Invalid filter for {column}: expected an object of operators"
+            ));
         };
         for (name, operand) in ops {
             let operator = match name.as_str() {
@@ -50,7 +53,11 @@ pub fn parse(text: &str) -> Result<Vec<Condition>, String> {
                 "gte" => Operator::Gte,
                 other => return Err(format!("Invalid filter operator for {column}: {other}")),
             };
-            conditions.push(Condition { column: column.clone(), operator, operand });
+            conditions.push(Condition {
+                column: column.clone(),
+                operator,
+                operand,
+            });
         }
     }
     Ok(conditions)
@@ -69,7 +76,11 @@ impl Condition {
             Value::Array(items) => items.clone(),
             single => vec![single.clone()],
         };
-        let like_any = || list().iter().any(|p| p.as_str().is_some_and(|p| like(p, &as_text(value))));
+        let like_any = || {
+            list()
+                .iter()
+                .any(|p| p.as_str().is_some_and(|p| like(p, &as_text(value))))
+        };
         match self.operator {
             Operator::Eq => value == &self.operand,
             Operator::In => list().contains(value),
@@ -155,7 +166,14 @@ mod tests {
 
     #[test]
     fn bad_filters_say_what_is_wrong() {
-        assert!(parse("{").unwrap_err().starts_with("Invalid filter: not JSON"));
-        assert_eq!(parse(r#"{"a":{"near":1}}"#).unwrap_err(), "Invalid filter operator for a: near");
+        assert!(
+            parse("{")
+                .unwrap_err()
+                .starts_with("Invalid filter: not JSON")
+        );
+        assert_eq!(
+            parse(r#"{"a":{"near":1}}"#).unwrap_err(),
+            "Invalid filter operator for a: near"
+        );
     }
 }

@@ -15,7 +15,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
-        Ok(Params(serde_urlencoded::from_str(query).unwrap_or_default()))
+        Ok(Params(
+            serde_urlencoded::from_str(query).unwrap_or_default(),
+        ))
     }
 }
 
@@ -76,9 +78,19 @@ pub fn absolute_url(host_header: &str, path: &str, pairs: &[(String, String)]) -
 
 /// DRF's `next` and `previous` for a limit/offset page. Like DRF, the
 /// query keys come out sorted and the first page's link has no `offset`.
-pub fn page_links(host_header: &str, path: &str, params: &Params, limit: usize, offset: usize, total: usize) -> (Option<String>, Option<String>) {
+pub fn page_links(
+    host_header: &str,
+    path: &str,
+    params: &Params,
+    limit: usize,
+    offset: usize,
+    total: usize,
+) -> (Option<String>, Option<String>) {
     let link = |offset: Option<usize>| {
-        let mut pairs = params.with(&[("limit", Some(limit.to_string())), ("offset", offset.map(|o| o.to_string()))]);
+        let mut pairs = params.with(&[
+            ("limit", Some(limit.to_string())),
+            ("offset", offset.map(|o| o.to_string())),
+        ]);
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         absolute_url(host_header, path, &pairs)
     };
@@ -97,8 +109,14 @@ mod tests {
 
     #[test]
     fn limit_is_clamped_and_bad_values_fall_back() {
-        assert_eq!(params("limit=500&offset=20").limit_offset(300, 300), (300, 20));
-        assert_eq!(params("limit=abc&offset=-4").limit_offset(300, 300), (300, 0));
+        assert_eq!(
+            params("limit=500&offset=20").limit_offset(300, 300),
+            (300, 20)
+        );
+        assert_eq!(
+            params("limit=abc&offset=-4").limit_offset(300, 300),
+            (300, 0)
+        );
         assert_eq!(params("limit=0").limit_offset(25, 300), (25, 0));
     }
 
@@ -106,8 +124,14 @@ mod tests {
     fn links_keep_filters_and_drop_offset_on_the_first_page() {
         let p = params("name=eng&limit=2&offset=2");
         let (next, previous) = page_links("acme.api.kandji.io", "/api/v1/blueprints", &p, 2, 2, 5);
-        assert_eq!(next.as_deref(), Some("https://acme.api.kandji.io/api/v1/blueprints?limit=2&name=eng&offset=4"));
-        assert_eq!(previous.as_deref(), Some("https://acme.api.kandji.io/api/v1/blueprints?limit=2&name=eng"));
+        assert_eq!(
+            next.as_deref(),
+            Some("https://acme.api.kandji.io/api/v1/blueprints?limit=2&name=eng&offset=4")
+        );
+        assert_eq!(
+            previous.as_deref(),
+            Some("https://acme.api.kandji.io/api/v1/blueprints?limit=2&name=eng")
+        );
         let (next, _) = page_links("127.0.0.1:7001", "/x", &params(""), 2, 4, 5);
         assert_eq!(next, None);
     }

@@ -13,7 +13,9 @@ use crate::fleet::{Blueprint, Device, Tenant, User};
 /// nobody is assigned.
 pub fn user_ref(user: Option<&User>) -> Value {
     match user {
-        Some(u) => json!({ "email": u.email, "name": u.name, "id": u.id, "is_archived": u.archived }),
+        Some(u) => {
+            json!({ "email": u.email, "name": u.name, "id": u.id, "is_archived": u.archived })
+        }
         None => Value::String(String::new()),
     }
 }

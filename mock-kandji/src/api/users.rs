@@ -27,19 +27,36 @@ pub fn encode_cursor(position: usize) -> String {
 fn decode_cursor(cursor: &str) -> Option<usize> {
     let raw = STANDARD.decode(cursor).ok()?;
     let text = String::from_utf8(raw).ok()?;
-    text.split('&').find_map(|pair| pair.strip_prefix("p=")).and_then(|p| p.parse().ok())
+    text.split('&')
+        .find_map(|pair| pair.strip_prefix("p="))
+        .and_then(|p| p.parse().ok())
 }
 
 fn matches(user: &User, params: &Params, integration: (&str, &str)) -> Result<bool, ApiError> {
-    let archived = match params.get("archived").map(str::to_ascii_lowercase).as_deref() {
+    let archived = match params
+        .get("archived")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None => None,
         Some("true") => Some(true),
         Some("false") => Some(false),
-        Some(_) => return Err(ApiError::FieldError("archived", "Enter a valid boolean.".to_owned())),
+        Some(_) => {
+            return Err(ApiError::FieldError(
+                "archived",
+                "Enter a valid boolean.".to_owned(),
+            ));
+        }
     };
-    Ok(params.get("email").is_none_or(|v| user.email.to_lowercase().contains(&v.to_lowercase()))
-        && params.get("id").is_none_or(|v| user.id.eq_ignore_ascii_case(v))
-        && params.get("integration_id").is_none_or(|v| v == integration.0 || v.eq_ignore_ascii_case(integration.1))
+    Ok(params
+        .get("email")
+        .is_none_or(|v| user.email.to_lowercase().contains(&v.to_lowercase()))
+        && params
+            .get("id")
+            .is_none_or(|v| user.id.eq_ignore_ascii_case(v))
+        && params
+            .get("integration_id")
+            .is_none_or(|v| v == integration.0 || v.eq_ignore_ascii_case(integration.1))
         && archived.is_none_or(|a| user.archived == a))
 }
 
@@ -47,7 +64,10 @@ fn matches(user: &User, params: &Params, integration: (&str, &str)) -> Result<bo
 pub async fn list_users(ctx: TenantContext, params: Params) -> Result<Json<Value>, ApiError> {
     let tenant = &ctx.tenant;
     let integration_id = tenant.company.integration_id.to_string();
-    let integration = (integration_id.as_str(), tenant.company.integration_uuid.as_str());
+    let integration = (
+        integration_id.as_str(),
+        tenant.company.integration_uuid.as_str(),
+    );
     let mut users = Vec::new();
     for user in &tenant.users {
         if matches(user, &params, integration)? {
@@ -56,10 +76,16 @@ pub async fn list_users(ctx: TenantContext, params: Params) -> Result<Json<Value
     }
 
     let start = match params.get("cursor") {
-        Some(cursor) => decode_cursor(cursor).ok_or_else(|| ApiError::BadRequest("Invalid cursor".to_owned()))?,
+        Some(cursor) => decode_cursor(cursor)
+            .ok_or_else(|| ApiError::BadRequest("Invalid cursor".to_owned()))?,
         None => 0,
     };
-    let results: Vec<Value> = users.iter().skip(start).take(USERS_PAGE_SIZE).map(|u| user_entry(tenant, u)).collect();
+    let results: Vec<Value> = users
+        .iter()
+        .skip(start)
+        .take(USERS_PAGE_SIZE)
+        .map(|u| user_entry(tenant, u))
+        .collect();
 
     let web = host::web_host(&ctx.host);
     let link = |position: usize| {
@@ -68,12 +94,17 @@ pub async fn list_users(ctx: TenantContext, params: Params) -> Result<Json<Value
     };
     let next = (start + USERS_PAGE_SIZE < users.len()).then(|| link(start + USERS_PAGE_SIZE));
     let previous = (start > 0).then(|| link(start.saturating_sub(USERS_PAGE_SIZE)));
-    Ok(Json(json!({ "next": next, "previous": previous, "results": results })))
+    Ok(Json(
+        json!({ "next": next, "previous": previous, "results": results }),
+    ))
 }
 
 /// `GET /api/v1/users/{user_id}`.
 pub async fn get_user(ctx: TenantContext, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let user = ctx.tenant.user(&id.to_ascii_lowercase()).ok_or(ApiError::NotFound)?;
+    let user = ctx
+        .tenant
+        .user(&id.to_ascii_lowercase())
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(user_entry(&ctx.tenant, user)))
 }
 

@@ -21,7 +21,13 @@ pub struct MacApp {
     pub weight: u32,
 }
 
-const fn app(name: &'static str, bundle_id: &'static str, version: &'static str, size: u64, weight: u32) -> MacApp {
+const fn app(
+    name: &'static str,
+    bundle_id: &'static str,
+    version: &'static str,
+    size: u64,
+    weight: u32,
+) -> MacApp {
     MacApp {
         name,
         bundle_id,
@@ -33,14 +39,26 @@ const fn app(name: &'static str, bundle_id: &'static str, version: &'static str,
     }
 }
 
-const fn dev(name: &'static str, bundle_id: &'static str, version: &'static str, size: u64, weight: u32) -> MacApp {
+const fn dev(
+    name: &'static str,
+    bundle_id: &'static str,
+    version: &'static str,
+    size: u64,
+    weight: u32,
+) -> MacApp {
     MacApp {
         dev: true,
         ..app(name, bundle_id, version, size, weight)
     }
 }
 
-const fn store(name: &'static str, bundle_id: &'static str, version: &'static str, size: u64, weight: u32) -> MacApp {
+const fn store(
+    name: &'static str,
+    bundle_id: &'static str,
+    version: &'static str,
+    size: u64,
+    weight: u32,
+) -> MacApp {
     MacApp {
         source: "App Store",
         ..app(name, bundle_id, version, size, weight)
@@ -49,6 +67,7 @@ const fn store(name: &'static str, bundle_id: &'static str, version: &'static st
 
 /// `(name, bundle_id, folder under /System/Applications, version)` of the
 /// apps macOS ships. The folder is "" or "Utilities".
+#[rustfmt::skip]
 pub static APPLE_APPS: &[(&str, &str, &str, &str)] = &[
     ("Activity Monitor", "com.apple.ActivityMonitor", "Utilities", "10.14"),
     ("App Store", "com.apple.AppStore", "", "3.0"),
@@ -94,12 +113,20 @@ pub static APPLE_APPS: &[(&str, &str, &str, &str)] = &[
 
 /// Apple's own Passwords app (macOS 15 and later). Present on every such Mac,
 /// so compliance rules leave it out of the password manager allow-list.
-pub static APPLE_PASSWORDS: (&str, &str, &str, &str) = ("Passwords", "com.apple.Passwords", "", "1.0");
+pub static APPLE_PASSWORDS: (&str, &str, &str, &str) =
+    ("Passwords", "com.apple.Passwords", "", "1.0");
 
 /// The Kandji agent's Self Service app, on every Mac with the agent.
-pub static SELF_SERVICE: MacApp = app("Kandji Self Service", "io.kandji.Self-Service", "1.5.4", 16_393_986, 100);
+pub static SELF_SERVICE: MacApp = app(
+    "Kandji Self Service",
+    "io.kandji.Self-Service",
+    "1.5.4",
+    16_393_986,
+    100,
+);
 
 /// Third-party apps; none of them is a password manager.
+#[rustfmt::skip]
 pub static THIRD_PARTY_APPS: &[MacApp] = &[
     app("Google Chrome", "com.google.Chrome", "131.0.6778.265", 1_319_454_720, 92),
     app("Slack", "com.tinyspeck.slackmacgap", "4.41.105", 512_163_840, 88),
@@ -136,10 +163,7 @@ pub static THIRD_PARTY_APPS: &[MacApp] = &[
     store("Keynote", "com.apple.iWork.Keynote", "14.3", 759_169_024, 30),
     store("Numbers", "com.apple.iWork.Numbers", "14.3", 548_405_248, 28),
     store("Pages", "com.apple.iWork.Pages", "14.3", 612_368_384, 30),
-    MacApp {
-        dev: true,
-        ..store("Xcode", "com.apple.dt.Xcode", "16.2", 12_884_901_888, 35)
-    },
+    MacApp { dev: true, ..store("Xcode", "com.apple.dt.Xcode", "16.2", 12_884_901_888, 35) },
     dev("Visual Studio Code", "com.microsoft.VSCode", "1.96.4", 611_319_808, 85),
     dev("iTerm", "com.googlecode.iterm2", "3.5.11", 108_003_328, 60),
     dev("Docker", "com.docker.docker", "4.37.2", 2_147_483_648, 65),
@@ -168,7 +192,13 @@ pub struct PasswordManagerApp {
     pub weight: u32,
 }
 
-const fn pm(name: &'static str, bundle_id: &'static str, odd: &'static str, version: &'static str, weight: u32) -> PasswordManagerApp {
+const fn pm(
+    name: &'static str,
+    bundle_id: &'static str,
+    odd: &'static str,
+    version: &'static str,
+    weight: u32,
+) -> PasswordManagerApp {
     PasswordManagerApp {
         name,
         bundle_id,
@@ -179,13 +209,15 @@ const fn pm(name: &'static str, bundle_id: &'static str, odd: &'static str, vers
 }
 
 /// Password managers installed on Macs.
+#[rustfmt::skip]
 pub static PASSWORD_MANAGERS: &[PasswordManagerApp] = &[
     pm("1Password", "com.1password.1password", "com.1password.1password-nightly", "8.10.56", 45),
     pm("1Password 7", "com.agilebits.onepassword7", "com.agilebits.onepassword7-beta", "7.9.11", 6),
     pm("Bitwarden", "com.bitwarden.desktop", "com.bitwarden.desktop.beta", "2025.1.1", 12),
     pm("LastPass", "com.lastpass.lastpassmacdesktop", "com.lastpass.lastpass-beta", "4.135.0", 8),
     pm("Dashlane", "com.dashlane.dashlanephonefinal", "com.dashlane.dashlane-desktop", "6.2451.0", 3),
-    pm("Keeper Password Manager", "com.keepersecurity.passwordmanager", "com.keepersecurity.keeper-beta", "17.0.1", 6),
+    pm("Keeper Password Manager", "com.keepersecurity.passwordmanager",
+        "com.keepersecurity.keeper-beta", "17.0.1", 6),
     pm("KeePassXC", "org.keepassx.keepassxc", "org.keepassxc.KeePassXC.snapshot", "2.7.9", 8),
     pm("NordPass", "com.nordsec.nordpass", "com.nordsec.nordpass-beta", "5.27.17", 4),
     pm("Enpass", "in.sinew.Enpass-Desktop", "in.sinew.Enpass-Desktop-Beta", "6.11.8", 3),
@@ -194,6 +226,7 @@ pub static PASSWORD_MANAGERS: &[PasswordManagerApp] = &[
 
 /// `(name, bundle_id, version, size)` of App Store apps on iPhones and iPads;
 /// Apple's own apps are never listed for mobile devices.
+#[rustfmt::skip]
 pub static MOBILE_APPS: &[(&str, &str, &str, u64)] = &[
     ("Okta Verify", "com.okta.mobile", "9.27.0", 68_390_912),
     ("Slack", "com.tinyspeck.chatlyio", "25.01.10", 292_552_704),
@@ -208,6 +241,7 @@ pub static MOBILE_APPS: &[(&str, &str, &str, u64)] = &[
 ];
 
 /// `(name, bundle_id, version, size)` of tvOS apps on conference-room TVs.
+#[rustfmt::skip]
 pub static TV_APPS: &[(&str, &str, &str, u64)] = &[
     ("Zoom Rooms", "us.zoom.zoomrooms.tvos", "6.3.0", 88_080_384),
     ("YouTube", "com.google.ios.youtube", "2.01.3", 120_586_240),

@@ -9,16 +9,23 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 use super::app_catalog::PASSWORD_MANAGERS;
-use super::devices::{self, Device, DeviceSeed, PasswordManager, Platform, Situation};
-use super::draw::{chance, deck, weighted};
-use super::library_catalog::{
-    CONTRACTORS_BLUEPRINT, DEFAULT_BLUEPRINT, ENGINEERING_BLUEPRINT, MOBILE_BLUEPRINT, SALES_BLUEPRINT,
-    TV_BLUEPRINT,
+use super::blueprint_catalog::{
+    CONTRACTORS_BLUEPRINT, DEFAULT_BLUEPRINT, ENGINEERING_BLUEPRINT, MOBILE_BLUEPRINT,
+    SALES_BLUEPRINT, TV_BLUEPRINT,
 };
+use super::devices::{Device, PasswordManager, Platform, Situation};
+use super::draw::{chance, deck, weighted};
+use super::enroll::{self, DeviceSeed};
+use super::library_catalog::Control;
 use super::people::{Department, User};
+use super::tenant::{Blueprint, LibraryItem};
 use crate::seed::{SeededRng, mix, rng_for, salt};
 
-const PLATFORM_SHARES: &[(Platform, f64)] = &[(Platform::IPhone, 0.12), (Platform::IPad, 0.09), (Platform::AppleTv, 0.04)];
+const PLATFORM_SHARES: &[(Platform, f64)] = &[
+    (Platform::IPhone, 0.12),
+    (Platform::IPad, 0.09),
+    (Platform::AppleTv, 0.04),
+];
 
 /// Each a few percent of Macs; the rest are `Clean`.
 const SITUATION_SHARES: &[(Situation, f64)] = &[
@@ -35,7 +42,8 @@ const SITUATION_SHARES: &[(Situation, f64)] = &[
 ];
 
 /// About 70% of Macs with the agent have a password manager.
-const PASSWORD_MANAGER_SHARES: &[(PmCard, f64)] = &[(PmCard::NameOnly, 0.035), (PmCard::Absent, 0.27)];
+const PASSWORD_MANAGER_SHARES: &[(PmCard, f64)] =
+    &[(PmCard::NameOnly, 0.035), (PmCard::Absent, 0.27)];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum PmCard {
@@ -45,7 +53,13 @@ enum PmCard {
 }
 
 /// Deals `count` devices for a tenant and records each user's device count.
-pub fn deal(rng: &mut SeededRng, tenant_seed: u64, count: usize, users: &mut [User], now: chrono::DateTime<chrono::Utc>) -> Vec<Device> {
+pub fn deal(
+    rng: &mut SeededRng,
+    tenant_seed: u64,
+    count: usize,
+    users: &mut [User],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<Device> {
     let platforms = deck(rng, count, PLATFORM_SHARES, Platform::Mac, 25);
     let mac_count = platforms.iter().filter(|p| **p == Platform::Mac).count();
     let mut situations = deck(rng, mac_count, SITUATION_SHARES, Situation::Clean, 40).into_iter();
@@ -58,14 +72,20 @@ pub fn deal(rng: &mut SeededRng, tenant_seed: u64, count: usize, users: &mut [Us
 
     let mut devices = Vec::with_capacity(count);
     for (index, platform) in platforms.into_iter().enumerate() {
-        let situation = if platform == Platform::Mac { situations.next().unwrap_or(Situation::Clean) } else { Situation::Clean };
+        let situation = if platform == Platform::Mac {
+            situations.next().unwrap_or(Situation::Clean)
+        } else {
+            Situation::Clean
+        };
         let owner = match platform {
             _ if users.is_empty() => None,
             Platform::Mac if situation != Situation::Unassigned => {
                 next_user += 1;
                 Some(order[(next_user - 1) % order.len()])
             }
-            Platform::IPhone if chance(rng, 0.75) => Some(pick_owner(rng, &mac_owners, users.len())),
+            Platform::IPhone if chance(rng, 0.75) => {
+                Some(pick_owner(rng, &mac_owners, users.len()))
+            }
             Platform::IPad if chance(rng, 0.4) => Some(pick_owner(rng, &mac_owners, users.len())),
             _ => None,
         };
@@ -84,7 +104,18 @@ pub fn deal(rng: &mut SeededRng, tenant_seed: u64, count: usize, users: &mut [Us
         let seed = mix(tenant_seed, index as u64);
         let mut device_rng = rng_for(seed, salt::DEVICE);
         let owner_record = owner.map(|u| &users[u]);
-        let mut device = devices::build(&mut device_rng, DeviceSeed { index, seed, platform, situation, owner: owner_record, blueprint, now });
+        let mut device = enroll::build(
+            &mut device_rng,
+            DeviceSeed {
+                index,
+                seed,
+                platform,
+                situation,
+                owner: owner_record,
+                blueprint,
+                now,
+            },
+        );
         device.user = owner;
         devices.push(device);
     }
@@ -109,14 +140,65 @@ fn pick_owner(rng: &mut SeededRng, mac_owners: &[usize], user_count: usize) -> u
 /// Password managers go to Macs with the agent only: without it Kandji's
 /// app list is short and MDM-only.
 fn deal_password_managers(rng: &mut SeededRng, devices: &mut [Device]) {
-    let agent_macs: Vec<usize> = devices.iter().filter(|d| d.is_mac() && d.agent_installed).map(|d| d.index).collect();
-    let cards = deck(rng, agent_macs.len(), PASSWORD_MANAGER_SHARES, PmCard::Bundle, 40);
+    let agent_macs: Vec<usize> = devices
+        .iter()
+        .filter(|d| d.is_mac() && d.agent_installed)
+        .map(|d| d.index)
+        .collect();
+    let cards = deck(
+        rng,
+        agent_macs.len(),
+        PASSWORD_MANAGER_SHARES,
+        PmCard::Bundle,
+        40,
+    );
     for (index, card) in agent_macs.into_iter().zip(cards) {
-        let product = PASSWORD_MANAGERS.iter().position(|p| std::ptr::eq(p, weighted(rng, PASSWORD_MANAGERS, |p| p.weight))).unwrap_or(0);
+        let product = PASSWORD_MANAGERS
+            .iter()
+            .position(|p| std::ptr::eq(p, weighted(rng, PASSWORD_MANAGERS, |p| p.weight)))
+            .unwrap_or(0);
         devices[index].password_manager = match card {
             PmCard::Bundle => PasswordManager::ByBundle(product),
             PmCard::NameOnly => PasswordManager::ByNameOnly(product),
             PmCard::Absent => PasswordManager::Absent,
         };
+    }
+}
+
+/// Which item an item situation applies to: any compliance item on the
+/// blueprint for a failure or a pending install, the Managed OS item for an
+/// update or exclusion, the FileVault item for deferred enablement.
+pub fn affected_item(
+    rng: &mut SeededRng,
+    device: &Device,
+    blueprint: &Blueprint,
+    items: &[LibraryItem],
+) -> Option<usize> {
+    let wanted: &[Control] = match device.situation {
+        Situation::ItemFailed | Situation::ItemPending => &Control::ALL,
+        Situation::UpdateAvailable | Situation::ItemExcluded => &[Control::SoftwareUpdate],
+        Situation::DeferredFileVault => &[Control::DiskEncryption],
+        _ => return None,
+    };
+    let candidates: Vec<usize> = blueprint
+        .items
+        .iter()
+        .copied()
+        .filter(|&i| {
+            items[i]
+                .template
+                .controls
+                .iter()
+                .any(|c| wanted.contains(c))
+        })
+        .collect();
+    (!candidates.is_empty()).then(|| *weighted(rng, &candidates, |_| 1))
+}
+
+pub fn device_tags(rng: &mut SeededRng, device: &Device) -> Vec<usize> {
+    match device.platform {
+        Platform::AppleTv => vec![5],
+        _ if device.user.is_none() => vec![2],
+        _ => (0..5).filter(|_| chance(rng, 0.12)).collect(),
     }
 }

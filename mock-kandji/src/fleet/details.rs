@@ -13,7 +13,9 @@ use super::devices::{Device, Hardware, Platform};
 use super::draw::{between, chance};
 use super::library::{device_items, item_state};
 use super::tenant::Tenant;
-use super::timefmt::{human_ago, iso_micros_z, space_micros_offset, space_offset, space_space_offset};
+use super::timefmt::{
+    human_ago, iso_micros_z, space_micros_offset, space_offset, space_space_offset,
+};
 use crate::api::shapes::user_ref;
 use crate::seed::{SeededRng, rng_for, salt};
 
@@ -165,7 +167,11 @@ fn network(rng: &mut SeededRng, device: &Device) -> Value {
     if device.platform == Platform::AppleTv && chance(rng, 0.5) {
         return json!({});
     }
-    let hostname: String = device.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let hostname: String = device
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
     let mac = device.is_mac();
     json!({
         "local_hostname": if mac { hostname } else { String::new() },
@@ -181,10 +187,17 @@ fn local_users(device: &Device, owner: Option<(&str, &str)>) -> Value {
         return json!({ "regular_users": [], "system_users": [] });
     }
     let (username, name) = owner.unwrap_or(("admin", "Admin"));
-    let system: Vec<Value> = [("root", "0", "/var/root", "Yes"), ("daemon", "1", "/var/root", "No"), ("_www", "70", "/Library/WebServer", "No"), ("_sshd", "75", "/var/empty", "No"), ("_mbsetupuser", "248", "/var/setup", "No"), ("_screensaver", "203", "/var/empty", "No")]
-        .iter()
-        .map(|(u, uid, path, admin)| json!({ "username": u, "uid": uid, "path": path, "admin": admin }))
-        .collect();
+    let system: Vec<Value> = [
+        ("root", "0", "/var/root", "Yes"),
+        ("daemon", "1", "/var/root", "No"),
+        ("_www", "70", "/Library/WebServer", "No"),
+        ("_sshd", "75", "/var/empty", "No"),
+        ("_mbsetupuser", "248", "/var/setup", "No"),
+        ("_screensaver", "203", "/var/empty", "No"),
+    ]
+    .iter()
+    .map(|(u, uid, path, admin)| json!({ "username": u, "uid": uid, "path": path, "admin": admin }))
+    .collect();
     json!({
         "regular_users": [{ "username": username, "uid": "501", "path": format!("/Users/{username}"), "admin": "Yes", "name": name }],
         "system_users": system,
@@ -224,11 +237,17 @@ fn payload_type(name: &str) -> &'static str {
 }
 
 fn apple_business_manager(rng: &mut SeededRng, device: &Device) -> Value {
-    let Hardware::Mobile(model) = device.hardware else { return json!({}) };
+    let Hardware::Mobile(model) = device.hardware else {
+        return json!({});
+    };
     if device.platform == Platform::AppleTv {
         return json!({});
     }
-    let (family, os) = if device.platform == Platform::IPad { ("iPad", "iPadOS") } else { ("iPhone", "iOS") };
+    let (family, os) = if device.platform == Platform::IPad {
+        ("iPad", "iPadOS")
+    } else {
+        ("iPhone", "iOS")
+    };
     json!({
         "model": model.name, "color": if chance(rng, 0.5) { "SILVER" } else { "SPACE GRAY" },
         "description": format!("{} {:.0}GB", model.name.to_uppercase(), model.capacity_gb), "serial_number": device.serial,
@@ -240,8 +259,12 @@ fn apple_business_manager(rng: &mut SeededRng, device: &Device) -> Value {
 
 fn cellular(device: &Device) -> Value {
     match device.hardware {
-        Hardware::Mobile(model) if model.cellular => json!({ "voice_roaming": false, "data_roaming": false, "cellular_technology": 1, "subscriptions": null }),
-        Hardware::Mobile(_) => json!({ "voice_roaming": false, "data_roaming": false, "cellular_technology": 0, "subscriptions": null }),
+        Hardware::Mobile(model) if model.cellular => {
+            json!({ "voice_roaming": false, "data_roaming": false, "cellular_technology": 1, "subscriptions": null })
+        }
+        Hardware::Mobile(_) => {
+            json!({ "voice_roaming": false, "data_roaming": false, "cellular_technology": 0, "subscriptions": null })
+        }
         Hardware::Mac(_) => json!({}),
     }
 }

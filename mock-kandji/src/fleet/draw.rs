@@ -29,7 +29,13 @@ pub fn chance(rng: &mut SeededRng, p: f64) -> bool {
 /// (at least once when `n >= guarantee_from`, so small proportions still
 /// show up in a default fleet), `rest` fills the remainder, and the deck
 /// is shuffled. Exact counts keep every situation present for any seed.
-pub fn deck<T: Copy>(rng: &mut SeededRng, n: usize, shares: &[(T, f64)], rest: T, guarantee_from: usize) -> Vec<T> {
+pub fn deck<T: Copy>(
+    rng: &mut SeededRng,
+    n: usize,
+    shares: &[(T, f64)],
+    rest: T,
+    guarantee_from: usize,
+) -> Vec<T> {
     let mut cards = Vec::with_capacity(n);
     for &(card, share) in shares {
         let mut count = (n as f64 * share).round() as usize;

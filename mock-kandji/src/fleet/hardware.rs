@@ -50,43 +50,60 @@ const fn mac(
     }
 }
 
+/// An Intel Mac: a clock speed and a 12-character serial.
+#[allow(clippy::too_many_arguments)]
+const fn intel(
+    name: &'static str,
+    family: &'static str,
+    identifier: &'static str,
+    processor: &'static str,
+    speed: &'static str,
+    cores: &'static str,
+    memory: &'static str,
+    capacity_gb: f64,
+    weight: u32,
+) -> MacModel {
+    MacModel {
+        speed,
+        apple_silicon: false,
+        ..mac(
+            name,
+            family,
+            identifier,
+            processor,
+            cores,
+            memory,
+            capacity_gb,
+            weight,
+        )
+    }
+}
+
 /// The Macs a fleet is drawn from.
+#[rustfmt::skip]
 pub static MAC_MODELS: &[MacModel] = &[
-    mac("MacBook Air (M1, 2020)", "MacBook Air", "MacBookAir10,1", "Apple M1", "8", "8 GB", 245.11, 14),
+    mac("MacBook Air (M1, 2020)", "MacBook Air", "MacBookAir10,1", "Apple M1", "8", "8 GB", 245.11,
+        14),
     mac("MacBook Air (M2, 2022)", "MacBook Air", "Mac14,2", "Apple M2", "8", "16 GB", 494.38, 14),
-    mac("MacBook Air (15-inch, M3, 2024)", "MacBook Air", "Mac15,13", "Apple M3", "8", "16 GB", 494.38, 10),
-    mac("MacBook Pro (14-inch, M3 Pro, Nov 2023)", "MacBook Pro", "Mac15,6", "Apple M3 Pro", "12", "36 GB", 994.66, 14),
-    mac("MacBook Pro (14-inch, M4 Pro, 2024)", "MacBook Pro", "Mac16,8", "Apple M4 Pro", "14", "48 GB", 994.66, 10),
-    mac("MacBook Pro (16-inch, 2021)", "MacBook Pro", "MacBookPro18,2", "Apple M1 Max", "10", "64 GB", 994.66, 6),
-    mac("MacBook Pro (13-inch, M2, 2022)", "MacBook Pro", "Mac14,7", "Apple M2", "8", "16 GB", 494.38, 8),
+    mac("MacBook Air (15-inch, M3, 2024)", "MacBook Air", "Mac15,13", "Apple M3", "8", "16 GB",
+        494.38, 10),
+    mac("MacBook Pro (14-inch, M3 Pro, Nov 2023)", "MacBook Pro", "Mac15,6", "Apple M3 Pro", "12",
+        "36 GB", 994.66, 14),
+    mac("MacBook Pro (14-inch, M4 Pro, 2024)", "MacBook Pro", "Mac16,8", "Apple M4 Pro", "14",
+        "48 GB", 994.66, 10),
+    mac("MacBook Pro (16-inch, 2021)", "MacBook Pro", "MacBookPro18,2", "Apple M1 Max", "10",
+        "64 GB", 994.66, 6),
+    mac("MacBook Pro (13-inch, M2, 2022)", "MacBook Pro", "Mac14,7", "Apple M2", "8", "16 GB",
+        494.38, 8),
     mac("Mac mini (2023)", "Mac mini", "Mac14,3", "Apple M2", "8", "16 GB", 494.38, 4),
     mac("Mac Studio (2023)", "Mac Studio", "Mac14,13", "Apple M2 Max", "12", "32 GB", 994.66, 2),
     mac("iMac (24-inch, 2023)", "iMac", "Mac15,4", "Apple M3", "8", "16 GB", 494.38, 3),
-    mac("Virtual Machine", "Virtual Machine", "VirtualMac2,1", "Apple M1 (Virtual)", "4", "8 GB", 62.67, 1),
-    MacModel {
-        name: "MacBook Pro (16-inch, 2019)",
-        family: "MacBook Pro",
-        identifier: "MacBookPro16,1",
-        processor: "6-Core Intel Core i7",
-        speed: "2.6 GHz",
-        cores: "6",
-        memory: "16 GB 2667 MHz DDR4",
-        capacity_gb: 494.38,
-        apple_silicon: false,
-        weight: 4,
-    },
-    MacModel {
-        name: "MacBook Air (Retina, 13-inch, 2020)",
-        family: "MacBook Air",
-        identifier: "MacBookAir9,1",
-        processor: "Quad-Core Intel Core i5",
-        speed: "1.1 GHz",
-        cores: "4",
-        memory: "8 GB 3733 MHz LPDDR4X",
-        capacity_gb: 245.11,
-        apple_silicon: false,
-        weight: 3,
-    },
+    mac("Virtual Machine", "Virtual Machine", "VirtualMac2,1", "Apple M1 (Virtual)", "4", "8 GB",
+        62.67, 1),
+    intel("MacBook Pro (16-inch, 2019)", "MacBook Pro", "MacBookPro16,1", "6-Core Intel Core i7",
+        "2.6 GHz", "6", "16 GB 2667 MHz DDR4", 494.38, 4),
+    intel("MacBook Air (Retina, 13-inch, 2020)", "MacBook Air", "MacBookAir9,1",
+        "Quad-Core Intel Core i5", "1.1 GHz", "4", "8 GB 3733 MHz LPDDR4X", 245.11, 3),
 ];
 
 /// An iPhone, iPad or Apple TV model.
@@ -104,7 +121,13 @@ pub struct MobileModel {
     pub weight: u32,
 }
 
-const fn mobile(name: &'static str, identifier: &'static str, gb: f64, cell: bool, w: u32) -> MobileModel {
+const fn mobile(
+    name: &'static str,
+    identifier: &'static str,
+    gb: f64,
+    cell: bool,
+    w: u32,
+) -> MobileModel {
     MobileModel {
         name,
         identifier,
@@ -115,6 +138,7 @@ const fn mobile(name: &'static str, identifier: &'static str, gb: f64, cell: boo
 }
 
 /// iPhones a fleet is drawn from.
+#[rustfmt::skip]
 pub static IPHONE_MODELS: &[MobileModel] = &[
     mobile("iPhone 15 Pro", "iPhone16,1", 256.0, true, 8),
     mobile("iPhone 15", "iPhone15,4", 128.0, true, 8),
@@ -126,6 +150,7 @@ pub static IPHONE_MODELS: &[MobileModel] = &[
 ];
 
 /// iPads a fleet is drawn from.
+#[rustfmt::skip]
 pub static IPAD_MODELS: &[MobileModel] = &[
     mobile("iPad (8th generation) (Wi-Fi)", "iPad11,6", 128.0, false, 3),
     mobile("iPad (10th generation) (Wi-Fi)", "iPad13,18", 64.0, false, 5),
@@ -134,6 +159,7 @@ pub static IPAD_MODELS: &[MobileModel] = &[
 ];
 
 /// Apple TVs a fleet is drawn from.
+#[rustfmt::skip]
 pub static APPLE_TV_MODELS: &[MobileModel] = &[
     mobile("Apple TV 4K (3rd generation)", "AppleTV14,1", 64.0, false, 3),
     mobile("Apple TV 4K (2nd generation)", "AppleTV11,1", 32.0, false, 1),
@@ -153,7 +179,12 @@ pub struct OsRelease {
     pub weight: u32,
 }
 
-const fn os(version: &'static str, build: &'static str, marketing: &'static str, weight: u32) -> OsRelease {
+const fn os(
+    version: &'static str,
+    build: &'static str,
+    marketing: &'static str,
+    weight: u32,
+) -> OsRelease {
     OsRelease {
         version,
         build,
@@ -163,6 +194,7 @@ const fn os(version: &'static str, build: &'static str, marketing: &'static str,
 }
 
 /// macOS releases in a fleet: most on the latest two majors.
+#[rustfmt::skip]
 pub static MACOS_RELEASES: &[OsRelease] = &[
     os("15.3.1", "24D70", "Sequoia", 12),
     os("15.2", "24C101", "Sequoia", 20),
@@ -177,6 +209,7 @@ pub static MACOS_RELEASES: &[OsRelease] = &[
 ];
 
 /// iOS and iPadOS releases in a fleet.
+#[rustfmt::skip]
 pub static IOS_RELEASES: &[OsRelease] = &[
     os("18.3.1", "22D72", "", 15),
     os("18.2.1", "22C161", "", 20),
@@ -186,6 +219,7 @@ pub static IOS_RELEASES: &[OsRelease] = &[
 ];
 
 /// tvOS releases in a fleet.
+#[rustfmt::skip]
 pub static TVOS_RELEASES: &[OsRelease] = &[
     os("18.3", "22K557", "", 5),
     os("18.2", "22K155", "", 5),
@@ -193,6 +227,7 @@ pub static TVOS_RELEASES: &[OsRelease] = &[
 ];
 
 /// Kandji agent versions, newest most common.
+#[rustfmt::skip]
 pub static AGENT_VERSIONS: &[(&str, u32)] = &[
     ("4.5.9 (5160)", 40),
     ("4.5.8 (5127)", 25),

@@ -10,9 +10,10 @@ use chrono::{DateTime, Duration, Utc};
 use rand::seq::IndexedRandom;
 use serde::Serialize;
 
+use super::blueprint_catalog::PARAMETERS;
 use super::devices::{Device, Situation};
 use super::draw::{between, weighted};
-use super::library_catalog::{Control, PARAMETERS};
+use super::library_catalog::Control;
 use super::tenant::{LibraryItem, Tenant};
 use super::timefmt::iso_z;
 use crate::seed::{SeededRng, mix, rng_for, salt};
@@ -83,8 +84,14 @@ pub fn row_id(device: &Device, item: &LibraryItem) -> u64 {
 }
 
 /// The items on the device's blueprint, in blueprint order.
-pub fn device_items<'t>(tenant: &'t Tenant, device: &Device) -> impl Iterator<Item = &'t LibraryItem> {
-    tenant.blueprints[device.blueprint].items.iter().map(|&i| &tenant.items[i])
+pub fn device_items<'t>(
+    tenant: &'t Tenant,
+    device: &Device,
+) -> impl Iterator<Item = &'t LibraryItem> {
+    tenant.blueprints[device.blueprint]
+        .items
+        .iter()
+        .map(|&i| &tenant.items[i])
 }
 
 /// The status of `item` on `device`.
@@ -95,20 +102,51 @@ pub fn item_state(device: &Device, item: &LibraryItem) -> ItemState {
     let affected = device.affected_item == Some(item.index);
 
     let status: &'static str = match device.situation {
-        Situation::ItemFailed if affected => if profile { "failed" } else { "ERROR" },
-        Situation::ItemPending if affected => if profile { "pending" } else { pick(&mut rng, &["PENDING", "INSTALLING", "DOWNLOADING"]) },
+        Situation::ItemFailed if affected => {
+            if profile {
+                "failed"
+            } else {
+                "ERROR"
+            }
+        }
+        Situation::ItemPending if affected => {
+            if profile {
+                "pending"
+            } else {
+                pick(&mut rng, &["PENDING", "INSTALLING", "DOWNLOADING"])
+            }
+        }
         Situation::UpdateAvailable if affected => "AVAILABLE",
         Situation::ItemExcluded if affected => pick(&mut rng, &["EXCLUDED", "INCOMPATIBLE"]),
-        _ if !template.controls.is_empty() => if profile { "success" } else { "PASS" },
+        _ if !template.controls.is_empty() => {
+            if profile {
+                "success"
+            } else {
+                "PASS"
+            }
+        }
         _ if template.self_service => pick_weighted(&mut rng, &[("AVAILABLE", 70), ("PASS", 30)]),
         _ if device.is_mac() && !device.agent_installed && !profile => "PENDING",
         _ if profile => pick_weighted(&mut rng, &[("success", 93), ("pending", 4), ("failed", 3)]),
-        _ => pick_weighted(&mut rng, &[("PASS", 82), ("PENDING", 4), ("INSTALLING", 2), ("DOWNLOADING", 2), ("CACHED", 1), ("ERROR", 4), ("INCOMPATIBLE", 2), ("EXCLUDED", 3)]),
+        _ => pick_weighted(
+            &mut rng,
+            &[
+                ("PASS", 82),
+                ("PENDING", 4),
+                ("INSTALLING", 2),
+                ("DOWNLOADING", 2),
+                ("CACHED", 1),
+                ("ERROR", 4),
+                ("INCOMPATIBLE", 2),
+                ("EXCLUDED", 3),
+            ],
+        ),
     };
 
     let reported_at = match status {
         "PENDING" | "pending" | "AVAILABLE" => None,
-        _ => Some(device.last_check_in - Duration::minutes(between(&mut rng, 1, 600))).map(|t| t.max(device.last_enrollment)),
+        _ => Some(device.last_check_in - Duration::minutes(between(&mut rng, 1, 600)))
+            .map(|t| t.max(device.last_enrollment)),
     };
     let agent_item = !profile && template.kind != "macos-release";
     let (log, last_audit_log) = logs(template.name, template.kind, status, device);
@@ -131,7 +169,11 @@ pub fn item_state(device: &Device, item: &LibraryItem) -> ItemState {
 }
 
 /// The full row for `/library-items` and the fleet-wide status endpoint.
-pub fn row<'a>(tenant: &'a Tenant, device: &'a Device, item: &'a LibraryItem) -> LibraryItemRow<'a> {
+pub fn row<'a>(
+    tenant: &'a Tenant,
+    device: &'a Device,
+    item: &'a LibraryItem,
+) -> LibraryItemRow<'a> {
     let state = item_state(device, item);
     let blueprint = &tenant.blueprints[device.blueprint];
     LibraryItemRow {
@@ -146,27 +188,66 @@ pub fn row<'a>(tenant: &'a Tenant, device: &'a Device, item: &'a LibraryItem) ->
         item_id: &item.id,
         name: item.template.name,
         kind: item.template.kind,
-        computer: Ref { id: &device.id, name: &device.name },
-        blueprint: Ref { id: &blueprint.id, name: blueprint.plan.name },
+        computer: Ref {
+            id: &device.id,
+            name: &device.name,
+        },
+        blueprint: Ref {
+            id: &blueprint.id,
+            name: blueprint.plan.name,
+        },
         rules_present: item.template.self_service,
     }
 }
 
 fn logs(name: &str, kind: &str, status: &str, device: &Device) -> (Option<String>, Option<String>) {
     match (kind, status) {
-        ("profile", "failed") => (Some(format!("The profile \"{name}\" could not be installed: the MDM command failed (error 12021).")), None),
+        ("profile", "failed") => (
+            Some(format!(
+                "The profile \"{name}\" could not be installed: the MDM command failed (error 12021)."
+            )),
+            None,
+        ),
         ("profile", _) => (None, None),
-        ("macos-release", "PASS") => (None, Some(format!("macOS {} is installed, which meets the enforced minimum version.", device.os.version))),
-        ("macos-release", "AVAILABLE") => (None, Some(format!("macOS {} is installed. A newer version is available and will be enforced after the deadline.", device.os.version))),
-        ("macos-release", "ERROR") => (None, Some("The update could not be installed: not enough free disk space.".to_owned())),
+        ("macos-release", "PASS") => (
+            None,
+            Some(format!(
+                "macOS {} is installed, which meets the enforced minimum version.",
+                device.os.version
+            )),
+        ),
+        ("macos-release", "AVAILABLE") => (
+            None,
+            Some(format!(
+                "macOS {} is installed. A newer version is available and will be enforced after the deadline.",
+                device.os.version
+            )),
+        ),
+        ("macos-release", "ERROR") => (
+            None,
+            Some("The update could not be installed: not enough free disk space.".to_owned()),
+        ),
         ("macos-release", _) => (None, None),
-        ("custom-script", "PASS") => (Some(format!("Executing {name}...\nExit code: 0")), Some("Executing audit script...\nScript exited with status 0.".to_owned())),
-        ("custom-script", "ERROR") => (Some(format!("Executing {name}...\nExit code: 1")), Some("Executing audit script...\nScript exited with non-zero status.".to_owned())),
+        ("custom-script", "PASS") => (
+            Some(format!("Executing {name}...\nExit code: 0")),
+            Some("Executing audit script...\nScript exited with status 0.".to_owned()),
+        ),
+        ("custom-script", "ERROR") => (
+            Some(format!("Executing {name}...\nExit code: 1")),
+            Some("Executing audit script...\nScript exited with non-zero status.".to_owned()),
+        ),
         (_, "PASS") => (
-            Some(format!("Downloading {name}\nCompleted download in six seconds.\nInstalling {name}\nCompleted package installation in eight seconds.")),
+            Some(format!(
+                "Downloading {name}\nCompleted download in six seconds.\nInstalling {name}\nCompleted package installation in eight seconds."
+            )),
             Some(format!("{name} is installed and up to date.")),
         ),
-        (_, "ERROR") => (Some(format!("Downloading {name}\nThe download failed: the server answered 403.")), Some(format!("{name} is not installed."))),
+        (_, "ERROR") => (
+            Some(format!(
+                "Downloading {name}\nThe download failed: the server answered 403."
+            )),
+            Some(format!("{name} is not installed.")),
+        ),
         _ => (None, None),
     }
 }
@@ -189,7 +270,15 @@ pub fn device_parameters(tenant: &Tenant, device: &Device) -> Vec<(usize, &'stat
         .parameters
         .iter()
         .map(|&(parameter, muted)| {
-            let status = match pick_weighted(&mut rng, &[("PASS", 88), ("REMEDIATED", 6), ("ERROR", 4), ("INCOMPATIBLE", 2)]) {
+            let status = match pick_weighted(
+                &mut rng,
+                &[
+                    ("PASS", 88),
+                    ("REMEDIATED", 6),
+                    ("ERROR", 4),
+                    ("INCOMPATIBLE", 2),
+                ],
+            ) {
                 _ if !device.agent_installed => "PENDING",
                 "ERROR" if muted => "WARNING",
                 other => other,

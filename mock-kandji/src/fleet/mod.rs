@@ -9,9 +9,11 @@
 pub mod app_catalog;
 pub mod apps;
 mod assign;
+pub mod blueprint_catalog;
 pub mod details;
 pub mod devices;
 mod draw;
+mod enroll;
 pub mod hardware;
 pub mod library;
 pub mod library_catalog;

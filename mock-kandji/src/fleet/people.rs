@@ -67,17 +67,39 @@ pub struct User {
 fn department_names(department: Department) -> &'static [(&'static str, &'static [&'static str])] {
     match department {
         Department::Engineering => &[
-            ("Engineering", &["Software Engineer", "Senior Software Engineer", "Staff Engineer", "Engineering Manager", "SRE"]),
+            (
+                "Engineering",
+                &[
+                    "Software Engineer",
+                    "Senior Software Engineer",
+                    "Staff Engineer",
+                    "Engineering Manager",
+                    "SRE",
+                ],
+            ),
             ("Design", &["Product Designer", "UX Researcher"]),
             ("IT", &["IT Administrator", "Security Engineer"]),
         ],
         Department::Revenue => &[
-            ("Sales", &["Account Executive", "Sales Development Representative", "Sales Manager"]),
+            (
+                "Sales",
+                &[
+                    "Account Executive",
+                    "Sales Development Representative",
+                    "Sales Manager",
+                ],
+            ),
             ("Marketing", &["Marketing Manager", "Content Strategist"]),
-            ("Customer Success", &["Customer Success Manager", "Support Specialist"]),
+            (
+                "Customer Success",
+                &["Customer Success Manager", "Support Specialist"],
+            ),
         ],
         Department::Operations => &[
-            ("Finance", &["Accountant", "Financial Analyst", "Controller"]),
+            (
+                "Finance",
+                &["Accountant", "Financial Analyst", "Controller"],
+            ),
             ("People", &["People Partner", "Recruiter"]),
         ],
         Department::Contractor => &[("External", &["Contractor", "Consultant"])],
@@ -110,12 +132,27 @@ pub fn ascii_fold(name: &str) -> String {
 
 fn person_name(rng: &mut SeededRng, region: Region) -> (String, String) {
     match region {
-        Region::Us => (FirstName(EN).fake_with_rng(rng), LastName(EN).fake_with_rng(rng)),
+        Region::Us => (
+            FirstName(EN).fake_with_rng(rng),
+            LastName(EN).fake_with_rng(rng),
+        ),
         Region::Eu => match between(rng, 0, 99) {
-            0..=39 => (FirstName(DE_DE).fake_with_rng(rng), LastName(DE_DE).fake_with_rng(rng)),
-            40..=64 => (FirstName(FR_FR).fake_with_rng(rng), LastName(FR_FR).fake_with_rng(rng)),
-            65..=84 => (FirstName(IT_IT).fake_with_rng(rng), LastName(IT_IT).fake_with_rng(rng)),
-            _ => (FirstName(PT_PT).fake_with_rng(rng), LastName(PT_PT).fake_with_rng(rng)),
+            0..=39 => (
+                FirstName(DE_DE).fake_with_rng(rng),
+                LastName(DE_DE).fake_with_rng(rng),
+            ),
+            40..=64 => (
+                FirstName(FR_FR).fake_with_rng(rng),
+                LastName(FR_FR).fake_with_rng(rng),
+            ),
+            65..=84 => (
+                FirstName(IT_IT).fake_with_rng(rng),
+                LastName(IT_IT).fake_with_rng(rng),
+            ),
+            _ => (
+                FirstName(PT_PT).fake_with_rng(rng),
+                LastName(PT_PT).fake_with_rng(rng),
+            ),
         },
     }
 }
@@ -139,7 +176,11 @@ pub fn generate(
         let (first_ascii, last_ascii) = (ascii_fold(&first), ascii_fold(&last));
 
         // first.last@domain, with a number when two people share a name.
-        let host = if department == Department::Contractor { partner_domain } else { domain };
+        let host = if department == Department::Contractor {
+            partner_domain
+        } else {
+            domain
+        };
         let base = format!("{first_ascii}.{last_ascii}");
         let mut local = base.clone();
         let mut suffix = 2;
@@ -157,13 +198,19 @@ pub fn generate(
             (Some(*dept), chance(rng, 0.85).then_some(title))
         };
 
-        let created_at = now - Duration::days(between(rng, 40, 1400)) - Duration::seconds(between(rng, 0, 86_399));
+        let created_at = now
+            - Duration::days(between(rng, 40, 1400))
+            - Duration::seconds(between(rng, 0, 86_399));
         let updated_at = created_at + Duration::days(between(rng, 0, 30));
         users.push(User {
             id: uuid(rng),
             name: format!("{first} {last}"),
             email: format!("{local}@{host}"),
-            username: format!("{}{}", first_ascii.chars().next().unwrap_or('u'), last_ascii),
+            username: format!(
+                "{}{}",
+                first_ascii.chars().next().unwrap_or('u'),
+                last_ascii
+            ),
             archived: chance(rng, 0.06),
             created_at,
             updated_at: updated_at.min(now),
@@ -192,10 +239,21 @@ mod tests {
     #[test]
     fn emails_are_unique_and_on_the_company_domain() {
         let now = Utc::now();
-        let users = generate(&mut rng_for(5, 5), 300, Region::Eu, "acme.de", "partners.eu", now);
+        let users = generate(
+            &mut rng_for(5, 5),
+            300,
+            Region::Eu,
+            "acme.de",
+            "partners.eu",
+            now,
+        );
         let emails: HashSet<_> = users.iter().map(|u| u.email.as_str()).collect();
         assert_eq!(emails.len(), 300);
-        assert!(users.iter().all(|u| u.email.ends_with("@acme.de") || u.email.ends_with("@partners.eu")));
+        assert!(
+            users
+                .iter()
+                .all(|u| u.email.ends_with("@acme.de") || u.email.ends_with("@partners.eu"))
+        );
         assert!(users.iter().all(|u| u.email.is_ascii()));
     }
 }

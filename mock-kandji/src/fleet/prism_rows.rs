@@ -87,17 +87,25 @@ pub fn rows(tenant: &Tenant, device: &Device, category: Category) -> Vec<Map<Str
     match category {
         Category::Apps => device_apps(device)
             .into_iter()
-            .map(|app| with(common(tenant, device), serde_json::to_value(app).unwrap_or_default()))
+            .map(|app| {
+                with(
+                    common(tenant, device),
+                    serde_json::to_value(app).unwrap_or_default(),
+                )
+            })
             .collect(),
         Category::FileVault if agent_mac => {
             let enabled = device.filevault_enabled == Some(true);
-            vec![with(common(tenant, device), json!({
-                "status": enabled,
-                "key_type": if enabled { json!("Personal") } else { Value::Null },
-                "key_escrowed": enabled,
-                "regeneration_needed": false,
-                "scheduled_key_rotation": null,
-            }))]
+            vec![with(
+                common(tenant, device),
+                json!({
+                    "status": enabled,
+                    "key_type": if enabled { json!("Personal") } else { Value::Null },
+                    "key_escrowed": enabled,
+                    "regeneration_needed": false,
+                    "scheduled_key_rotation": null,
+                }),
+            )]
         }
         Category::ApplicationFirewall if agent_mac => {
             // On only where a Firewall item is assigned and installed.
@@ -105,16 +113,19 @@ pub fn rows(tenant: &Tenant, device: &Device, category: Category) -> Vec<Map<Str
                 .filter(|i| i.template.controls.contains(&Control::Firewall))
                 .any(|i| item_state(device, i).status == "success");
             let mut rng = rng_for(device.seed, salt::PRISM);
-            vec![with(common(tenant, device), json!({
-                "status": on,
-                "block_all_incoming": on && chance(&mut rng, 0.1),
-                "logging": on,
-                "logging_option": "throttled",
-                "stealth_mode": on && chance(&mut rng, 0.6),
-                "version": "1.7",
-                "allow_signed_applications": true,
-                "unloading": false,
-            }))]
+            vec![with(
+                common(tenant, device),
+                json!({
+                    "status": on,
+                    "block_all_incoming": on && chance(&mut rng, 0.1),
+                    "logging": on,
+                    "logging_option": "throttled",
+                    "stealth_mode": on && chance(&mut rng, 0.6),
+                    "version": "1.7",
+                    "allow_signed_applications": true,
+                    "unloading": false,
+                }),
+            )]
         }
         Category::DeviceInformation => vec![device_information(tenant, device)],
         _ => Vec::new(),
@@ -126,10 +137,26 @@ fn device_information(tenant: &Tenant, device: &Device) -> Map<String, Value> {
     let blueprint = &tenant.blueprints[device.blueprint];
     let mac = device.is_mac();
     let (family, identifier, capacity, silicon, cellular) = match device.hardware {
-        Hardware::Mac(m) => (m.family, m.identifier, m.capacity_gb, Some(m.apple_silicon), None),
-        Hardware::Mobile(m) => (device.platform.api_name(), m.identifier, m.capacity_gb, None, Some(m.cellular)),
+        Hardware::Mac(m) => (
+            m.family,
+            m.identifier,
+            m.capacity_gb,
+            Some(m.apple_silicon),
+            None,
+        ),
+        Hardware::Mobile(m) => (
+            device.platform.api_name(),
+            m.identifier,
+            m.capacity_gb,
+            None,
+            Some(m.cellular),
+        ),
     };
-    let hostname: String = device.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let hostname: String = device
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
     let os_name = match device.platform {
         Platform::Mac => "macOS",
         Platform::IPhone => "iOS",

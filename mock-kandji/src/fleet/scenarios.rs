@@ -50,7 +50,8 @@ fn passing(status: &str) -> bool {
 }
 
 fn facts(tenant: &Tenant, device: &Device) -> MacFacts {
-    let mut controls: BTreeMap<Control, Vec<&'static str>> = Control::ALL.iter().map(|c| (*c, Vec::new())).collect();
+    let mut controls: BTreeMap<Control, Vec<&'static str>> =
+        Control::ALL.iter().map(|c| (*c, Vec::new())).collect();
     for item in device_items(tenant, device) {
         let status = item_state(device, item).status;
         for control in item.template.controls {
@@ -63,8 +64,14 @@ fn facts(tenant: &Tenant, device: &Device) -> MacFacts {
         .collect();
 
     let apps = device_apps(device);
-    let by_bundle = apps.iter().any(|a| PASSWORD_MANAGERS.iter().any(|p| p.bundle_id == a.bundle_id));
-    let by_name = apps.iter().any(|a| PASSWORD_MANAGERS.iter().any(|p| p.name.eq_ignore_ascii_case(&a.app_name)));
+    let by_bundle = apps
+        .iter()
+        .any(|a| PASSWORD_MANAGERS.iter().any(|p| p.bundle_id == a.bundle_id));
+    let by_name = apps.iter().any(|a| {
+        PASSWORD_MANAGERS
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(&a.app_name))
+    });
     let pm = match (by_bundle, by_name) {
         (true, _) => PmMatch::Bundle,
         (false, true) => PmMatch::NameOnly,
@@ -92,7 +99,12 @@ impl MacFacts {
             .iter()
             .filter(|(c, _)| !(skip_screen_lock && **c == Control::ScreenLock))
             .all(|(_, statuses)| !statuses.is_empty() && statuses.iter().all(|s| passing(s)));
-        !device.is_removed && self.fresh && device.agent_installed && items_pass && self.filevault_on && self.pm == PmMatch::Bundle
+        !device.is_removed
+            && self.fresh
+            && device.agent_installed
+            && items_pass
+            && self.filevault_on
+            && self.pm == PmMatch::Bundle
     }
 }
 
@@ -102,9 +114,21 @@ impl Scenarios {
         let mut lists: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
         let eu = tenant.key.region == Region::Eu;
         let mut names = vec![
-            "compliant", "filevault_profile_success_disk_unencrypted", "item_not_assigned", "item_failed",
-            "item_pending", "software_update_available", "item_excluded", "no_password_manager",
-            "password_manager_name_only", "no_agent", "stale_check_in", "unassigned", "missing", "removed", "mobile",
+            "compliant",
+            "filevault_profile_success_disk_unencrypted",
+            "item_not_assigned",
+            "item_failed",
+            "item_pending",
+            "software_update_available",
+            "item_excluded",
+            "no_password_manager",
+            "password_manager_name_only",
+            "no_agent",
+            "stale_check_in",
+            "unassigned",
+            "missing",
+            "removed",
+            "mobile",
         ];
         if eu {
             names.push("compliant_except_screen_lock");
@@ -114,7 +138,8 @@ impl Scenarios {
         }
 
         for device in &tenant.devices {
-            let mut add = |name: &'static str| lists.entry(name).or_default().push(device.id.clone());
+            let mut add =
+                |name: &'static str| lists.entry(name).or_default().push(device.id.clone());
             if !device.is_mac() {
                 add("mobile");
                 continue;
@@ -123,14 +148,43 @@ impl Scenarios {
             let filevault_success = f.controls[&Control::DiskEncryption].contains(&"success");
             let checks: [(&'static str, bool); 15] = [
                 ("compliant", f.compliant(device, false)),
-                ("compliant_except_screen_lock", eu && f.compliant(device, true)),
-                ("filevault_profile_success_disk_unencrypted", filevault_success && !f.filevault_on),
-                ("item_not_assigned", f.available.iter().any(|c| f.controls[c].is_empty())),
-                ("item_failed", f.any_item(|s| matches!(s, "failed" | "ERROR"))),
-                ("item_pending", f.any_item(|s| matches!(s, "pending" | "PENDING" | "INSTALLING" | "DOWNLOADING" | "CACHED"))),
-                ("software_update_available", f.controls[&Control::SoftwareUpdate].contains(&"AVAILABLE")),
-                ("item_excluded", f.any_item(|s| matches!(s, "EXCLUDED" | "INCOMPATIBLE"))),
-                ("no_password_manager", device.agent_installed && f.pm == PmMatch::Absent),
+                (
+                    "compliant_except_screen_lock",
+                    eu && f.compliant(device, true),
+                ),
+                (
+                    "filevault_profile_success_disk_unencrypted",
+                    filevault_success && !f.filevault_on,
+                ),
+                (
+                    "item_not_assigned",
+                    f.available.iter().any(|c| f.controls[c].is_empty()),
+                ),
+                (
+                    "item_failed",
+                    f.any_item(|s| matches!(s, "failed" | "ERROR")),
+                ),
+                (
+                    "item_pending",
+                    f.any_item(|s| {
+                        matches!(
+                            s,
+                            "pending" | "PENDING" | "INSTALLING" | "DOWNLOADING" | "CACHED"
+                        )
+                    }),
+                ),
+                (
+                    "software_update_available",
+                    f.controls[&Control::SoftwareUpdate].contains(&"AVAILABLE"),
+                ),
+                (
+                    "item_excluded",
+                    f.any_item(|s| matches!(s, "EXCLUDED" | "INCOMPATIBLE")),
+                ),
+                (
+                    "no_password_manager",
+                    device.agent_installed && f.pm == PmMatch::Absent,
+                ),
                 ("password_manager_name_only", f.pm == PmMatch::NameOnly),
                 ("no_agent", !device.agent_installed),
                 ("stale_check_in", !f.fresh),

@@ -7,9 +7,10 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Utc};
 
 use super::assign;
+use super::blueprint_catalog::{BLUEPRINT_PLANS, BlueprintPlan, PARAMETERS};
 use super::devices::{Device, Situation};
 use super::draw::{between, chance, chars, weighted};
-use super::library_catalog::{BLUEPRINT_PLANS, BlueprintPlan, Control, ItemTemplate, PARAMETERS, items_for_region, template_for};
+use super::library_catalog::{Control, ItemTemplate, items_for_region, template_for};
 use super::people::{self, User};
 use super::scenarios::Scenarios;
 use crate::host::{Region, TenantKey};
@@ -71,7 +72,14 @@ pub struct Tag {
     pub name: &'static str,
 }
 
-const TAG_NAMES: &[&str] = &["remote", "hq", "loaner", "executive", "soc2-scope", "conference-room"];
+const TAG_NAMES: &[&str] = &[
+    "remote",
+    "hq",
+    "loaner",
+    "executive",
+    "soc2-scope",
+    "conference-room",
+];
 
 /// A generated tenant. Immutable once built; shared behind an `Arc`.
 #[derive(Debug)]
@@ -105,15 +113,27 @@ pub struct Tenant {
 
 impl Tenant {
     /// Generates the tenant for `key` from the run's seed.
-    pub fn generate(key: &TenantKey, run_seed: u64, device_count: usize, now: DateTime<Utc>) -> Tenant {
-        let seed = mix(mix(run_seed, hash_str(key.region.label())), hash_str(&key.subdomain));
+    pub fn generate(
+        key: &TenantKey,
+        run_seed: u64,
+        device_count: usize,
+        now: DateTime<Utc>,
+    ) -> Tenant {
+        let seed = mix(
+            mix(run_seed, hash_str(key.region.label())),
+            hash_str(&key.subdomain),
+        );
         let mut rng = rng_for(seed, 0);
         let company = company(&mut rng, key);
 
         let items: Vec<LibraryItem> = items_for_region(key.region)
             .into_iter()
             .enumerate()
-            .map(|(index, template)| LibraryItem { index, id: uuid(&mut rng), template })
+            .map(|(index, template)| LibraryItem {
+                index,
+                id: uuid(&mut rng),
+                template,
+            })
             .collect();
         let mut blueprints: Vec<Blueprint> = BLUEPRINT_PLANS
             .iter()
@@ -122,26 +142,54 @@ impl Tenant {
             .collect();
         let mut global = rng_for(hash_str("kandji-blueprint-parameters"), 0);
         let parameter_ids = PARAMETERS.iter().map(|_| uuid(&mut global)).collect();
-        let tags = TAG_NAMES.iter().map(|name| Tag { id: uuid(&mut rng), name }).collect();
+        let tags = TAG_NAMES
+            .iter()
+            .map(|name| Tag {
+                id: uuid(&mut rng),
+                name,
+            })
+            .collect();
 
         let user_count = (device_count as f64 * 0.8).round() as usize;
-        let mut users = people::generate(&mut rng, user_count, key.region, &company.domain, &company.partner_domain, now);
+        let mut users = people::generate(
+            &mut rng,
+            user_count,
+            key.region,
+            &company.domain,
+            &company.partner_domain,
+            now,
+        );
         let mut devices = assign::deal(&mut rng, seed, device_count, &mut users, now);
 
         for device in &mut devices {
             blueprints[device.blueprint].device_count += 1;
-            device.affected_item = affected_item(&mut rng, device, &blueprints[device.blueprint], &items);
+            device.affected_item =
+                assign::affected_item(&mut rng, device, &blueprints[device.blueprint], &items);
             // A FileVault profile that failed or is still pending has not encrypted the disk.
-            let filevault_item = device.affected_item.is_some_and(|i| items[i].template.controls.contains(&Control::DiskEncryption));
-            if filevault_item && matches!(device.situation, Situation::ItemFailed | Situation::ItemPending) {
+            let filevault_item = device.affected_item.is_some_and(|i| {
+                items[i]
+                    .template
+                    .controls
+                    .contains(&Control::DiskEncryption)
+            });
+            if filevault_item
+                && matches!(
+                    device.situation,
+                    Situation::ItemFailed | Situation::ItemPending
+                )
+            {
                 device.filevault_enabled = Some(false);
             }
-            device.tags = device_tags(&mut rng, device);
+            device.tags = assign::device_tags(&mut rng, device);
         }
 
         Tenant {
             device_ids: devices.iter().map(|d| (d.id.clone(), d.index)).collect(),
-            user_ids: users.iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect(),
+            user_ids: users
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.id.clone(), i))
+                .collect(),
             item_ids: items.iter().map(|i| (i.id.clone(), i.index)).collect(),
             blueprint_ids: blueprints.iter().map(|b| (b.id.clone(), b.index)).collect(),
             key: key.clone(),
@@ -190,10 +238,16 @@ fn company(rng: &mut SeededRng, key: &TenantKey) -> Company {
         *first = first.to_ascii_uppercase();
     }
     let (domain, partner_domain) = match key.region {
-        Region::Us => (format!("{}.com", key.subdomain), "brightpath-consulting.com".to_owned()),
+        Region::Us => (
+            format!("{}.com", key.subdomain),
+            "brightpath-consulting.com".to_owned(),
+        ),
         Region::Eu => {
             let tld = *weighted(rng, &["de", "fr", "it", "pt", "eu"], |_| 1);
-            (format!("{}.{tld}", key.subdomain), format!("freelance-partner.{tld}"))
+            (
+                format!("{}.{tld}", key.subdomain),
+                format!("freelance-partner.{tld}"),
+            )
         }
     };
     Company {
@@ -206,7 +260,13 @@ fn company(rng: &mut SeededRng, key: &TenantKey) -> Company {
     }
 }
 
-fn blueprint(rng: &mut SeededRng, index: usize, plan: &'static BlueprintPlan, region: Region, items: &[LibraryItem]) -> Blueprint {
+fn blueprint(
+    rng: &mut SeededRng,
+    index: usize,
+    plan: &'static BlueprintPlan,
+    region: Region,
+    items: &[LibraryItem],
+) -> Blueprint {
     let assigned = plan
         .items
         .iter()
@@ -219,35 +279,12 @@ fn blueprint(rng: &mut SeededRng, index: usize, plan: &'static BlueprintPlan, re
         id: uuid(rng),
         plan,
         items: assigned,
-        parameters: plan.parameters.iter().map(|&p| (p, chance(rng, 0.1))).collect(),
+        parameters: plan
+            .parameters
+            .iter()
+            .map(|&p| (p, chance(rng, 0.1)))
+            .collect(),
         enrollment_code: chars(rng, b"0123456789", 6),
         device_count: 0,
-    }
-}
-
-/// Which item an item situation applies to: any compliance item on the
-/// blueprint for a failure or a pending install, the Managed OS item for an
-/// update or exclusion, the FileVault item for deferred enablement.
-fn affected_item(rng: &mut SeededRng, device: &Device, blueprint: &Blueprint, items: &[LibraryItem]) -> Option<usize> {
-    let wanted: &[Control] = match device.situation {
-        Situation::ItemFailed | Situation::ItemPending => &Control::ALL,
-        Situation::UpdateAvailable | Situation::ItemExcluded => &[Control::SoftwareUpdate],
-        Situation::DeferredFileVault => &[Control::DiskEncryption],
-        _ => return None,
-    };
-    let candidates: Vec<usize> = blueprint
-        .items
-        .iter()
-        .copied()
-        .filter(|&i| items[i].template.controls.iter().any(|c| wanted.contains(c)))
-        .collect();
-    (!candidates.is_empty()).then(|| *weighted(rng, &candidates, |_| 1))
-}
-
-fn device_tags(rng: &mut SeededRng, device: &Device) -> Vec<usize> {
-    match device.platform {
-        super::Platform::AppleTv => vec![5],
-        _ if device.user.is_none() => vec![2],
-        _ => (0..5).filter(|_| chance(rng, 0.12)).collect(),
     }
 }

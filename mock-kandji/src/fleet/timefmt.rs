@@ -56,7 +56,8 @@ mod tests {
 
     #[test]
     fn each_format_matches_kandjis_examples() {
-        let t = Utc.with_ymd_and_hms(2024, 1, 26, 16, 15, 36).unwrap() + chrono::Duration::microseconds(87_016);
+        let t = Utc.with_ymd_and_hms(2024, 1, 26, 16, 15, 36).unwrap()
+            + chrono::Duration::microseconds(87_016);
         assert_eq!(iso_micros_z(t), "2024-01-26T16:15:36.087016Z");
         assert_eq!(iso_z(t), "2024-01-26T16:15:36Z");
         assert_eq!(space_micros_offset(t), "2024-01-26 16:15:36.087016+00:00");

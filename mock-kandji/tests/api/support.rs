@@ -32,8 +32,6 @@ pub fn config() -> MockConfig {
 /// One in-process mock.
 #[derive(Clone)]
 pub struct Mock {
-    /// Its state, for direct inspection.
-    pub state: MockState,
     router: Router,
 }
 
@@ -47,7 +45,8 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
     pub fn text(&self) -> String {
@@ -55,7 +54,10 @@ impl Reply {
     }
 
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("<absent>")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("<absent>")
     }
 }
 
@@ -65,22 +67,44 @@ impl Mock {
     }
 
     pub fn with(config: MockConfig) -> Mock {
-        let state = MockState::new(config);
-        Mock { router: app(state.clone()), state }
+        Mock {
+            router: app(MockState::new(config)),
+        }
     }
 
     /// Sends a request; `token` `None` sends no `Authorization` header.
-    pub async fn send(&self, method: Method, host: &str, path: &str, token: Option<&str>, body: Option<&str>) -> Reply {
-        let mut request = Request::builder().method(method).uri(path).header("host", host);
+    pub async fn send(
+        &self,
+        method: Method,
+        host: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", host);
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
         }
         let body = body.map_or_else(Body::empty, |b| Body::from(b.to_owned()));
-        let response = self.router.clone().oneshot(request.body(body).unwrap()).await.unwrap();
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(body).unwrap())
+            .await
+            .unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        Reply { status, headers, body }
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// `GET` with the all-powerful token.
@@ -102,13 +126,24 @@ impl Mock {
 
     /// The scenario lists of a tenant.
     pub async fn scenario(&self, host: &str, name: &str) -> Vec<String> {
-        let reply = self.admin(Method::GET, &format!("/__mock/scenarios?host={host}"), None).await;
+        let reply = self
+            .admin(Method::GET, &format!("/__mock/scenarios?host={host}"), None)
+            .await;
         let list = &reply.json()["scenarios"][name];
-        list.as_array().unwrap_or_else(|| panic!("no scenario {name}")).iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+        list.as_array()
+            .unwrap_or_else(|| panic!("no scenario {name}"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
     }
 }
 
 /// The names of a tenant's devices' library items whose name matches.
 pub fn names(items: &Value) -> Vec<String> {
-    items.as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_owned()).collect()
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_owned())
+        .collect()
 }
