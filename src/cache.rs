@@ -167,6 +167,7 @@ pub struct TenantCache {
     users: Resource<(), Arc<UserIndex>>,
     blueprints: Resource<(), Arc<Vec<BlueprintRecord>>>,
     tenant_library: Resource<(), Arc<Vec<TenantLibraryItem>>>,
+    permissions: Resource<(), Arc<crate::check::CheckReport>>,
 }
 
 impl TenantCache {
@@ -186,6 +187,7 @@ impl TenantCache {
             users: Resource::new("users", settings.users_ttl, 1),
             blueprints: Resource::new("blueprints", settings.blueprints_ttl, 1),
             tenant_library: Resource::new("tenant_library", settings.blueprints_ttl, 1),
+            permissions: Resource::new("permissions", settings.blueprints_ttl, 1),
         }
     }
 
@@ -263,6 +265,14 @@ impl TenantCache {
             Ok(Arc::new(merge_library(blueprints.iter().zip(lists))))
         };
         self.tenant_library.get((), fetch).await
+    }
+}
+
+impl TenantCache {
+    /// Which permissions the token holds, probed once per directory lifetime.
+    pub async fn permissions(&self) -> KandjiResult<Arc<crate::check::CheckReport>> {
+        let client = &self.client;
+        self.permissions.get((), async { Ok(Arc::new(crate::check::run(client).await)) }).await
     }
 }
 

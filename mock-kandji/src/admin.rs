@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use crate::auth::Permission;
 use crate::faults::FaultSettings;
 use crate::host::{self, TenantKey};
+use crate::journal::Stats;
 use crate::ratelimit::RateLimits;
 use crate::state::MockState;
 
@@ -37,13 +38,19 @@ pub fn router() -> Router<MockState> {
         .route("/__mock/fleet", get(fleet))
 }
 
-fn bad_request(message: String) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
+/// A bad admin request: 400 `{"error": "…"}`.
+#[derive(Debug)]
+pub struct AdminError(String);
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        (StatusCode::BAD_REQUEST, Json(json!({ "error": self.0 }))).into_response()
+    }
 }
 
 /// Parses a JSON body, turning serde's complaint into a readable 400.
-fn parse<T: DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| bad_request(format!("invalid {what}: {e}")))
+fn parse<T: DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, AdminError> {
+    serde_json::from_slice(body).map_err(|e| AdminError(format!("invalid {what}: {e}")))
 }
 
 /// `?host=`: which tenant an admin call is about (the demo tenant by default).
@@ -52,22 +59,28 @@ struct HostQuery {
     host: Option<String>,
 }
 
-fn tenant_key(query: &HostQuery) -> Result<TenantKey, Response> {
-    match &query.host {
-        None => Ok(TenantKey::demo()),
-        Some(h) => host::tenant_for_host(h).ok_or_else(|| bad_request(format!("{h} is not a tenant host: use <sub>.api.kandji.io, <sub>.api.eu.kandji.io or <sub>.api.iru.com"))),
+impl HostQuery {
+    fn tenant(&self) -> Result<TenantKey, AdminError> {
+        match &self.host {
+            None => Ok(TenantKey::demo()),
+            Some(h) => host::tenant_for_host(h).ok_or_else(|| {
+                AdminError(format!(
+                    "{h} is not a tenant host: use <sub>.api.kandji.io, <sub>.api.eu.kandji.io or <sub>.api.iru.com"
+                ))
+            }),
+        }
     }
 }
 
-async fn stats(State(state): State<MockState>, Query(query): Query<HostQuery>) -> Response {
-    let tenant = match &query.host {
-        Some(_) => match tenant_key(&query) {
-            Ok(key) => Some(key.label()),
-            Err(response) => return response,
-        },
+async fn stats(
+    State(state): State<MockState>,
+    Query(query): Query<HostQuery>,
+) -> Result<Json<Stats>, AdminError> {
+    let tenant = match query.host {
+        Some(_) => Some(query.tenant()?.label()),
         None => None,
     };
-    Json(state.stats(tenant.as_deref())).into_response()
+    Ok(Json(state.stats(tenant.as_deref())))
 }
 
 async fn requests(State(state): State<MockState>) -> Json<Value> {
@@ -83,16 +96,16 @@ async fn get_faults(State(state): State<MockState>) -> Json<FaultSettings> {
     Json(state.fault_settings())
 }
 
-async fn set_faults(State(state): State<MockState>, body: Bytes) -> Response {
-    let settings: FaultSettings = match parse(&body, "fault settings") {
-        Ok(settings) => settings,
-        Err(response) => return response,
-    };
-    if let Err(message) = settings.validate() {
-        return bad_request(format!("invalid fault settings: {message}"));
-    }
+async fn set_faults(
+    State(state): State<MockState>,
+    body: Bytes,
+) -> Result<Json<FaultSettings>, AdminError> {
+    let settings: FaultSettings = parse(&body, "fault settings")?;
+    settings
+        .validate()
+        .map_err(|message| AdminError(format!("invalid fault settings: {message}")))?;
     state.set_fault_settings(settings.clone());
-    Json(settings).into_response()
+    Ok(Json(settings))
 }
 
 /// `PUT /__mock/rate-limit` body; a missing field keeps its current value.
@@ -107,18 +120,18 @@ async fn get_rate_limit(State(state): State<MockState>) -> Json<RateLimits> {
     Json(state.rate_limits())
 }
 
-async fn set_rate_limit(State(state): State<MockState>, body: Bytes) -> Response {
-    let change: RateLimitChange = match parse(&body, "rate limits") {
-        Ok(change) => change,
-        Err(response) => return response,
-    };
+async fn set_rate_limit(
+    State(state): State<MockState>,
+    body: Bytes,
+) -> Result<Json<RateLimits>, AdminError> {
+    let change: RateLimitChange = parse(&body, "rate limits")?;
     let current = state.rate_limits();
     let limits = RateLimits {
         per_second: change.per_second.unwrap_or(current.per_second),
         per_hour: change.per_hour.unwrap_or(current.per_hour),
     };
     state.set_rate_limits(limits);
-    Json(limits).into_response()
+    Ok(Json(limits))
 }
 
 /// `POST /__mock/tokens` body.
@@ -129,62 +142,56 @@ struct NewToken {
     permissions: Vec<String>,
 }
 
-async fn add_token(State(state): State<MockState>, body: Bytes) -> Response {
-    let request: NewToken = match parse(&body, "token request") {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+async fn add_token(State(state): State<MockState>, body: Bytes) -> Result<Response, AdminError> {
+    let request: NewToken = parse(&body, "token request")?;
     if request.token.trim().is_empty() {
-        return bad_request("token must not be empty".to_owned());
+        return Err(AdminError("token must not be empty".to_owned()));
     }
     let mut permissions = BTreeSet::new();
     for name in &request.permissions {
-        match Permission::from_name(name) {
-            Some(permission) => permissions.insert(permission),
-            None => {
-                let known: Vec<&str> = Permission::ALL.iter().map(|p| p.name()).collect();
-                return bad_request(format!(
-                    "unknown permission \"{name}\"; known: {}",
-                    known.join(", ")
-                ));
-            }
-        };
+        let permission = Permission::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = Permission::ALL.iter().map(|p| p.name()).collect();
+            AdminError(format!(
+                "unknown permission \"{name}\"; known: {}",
+                known.join(", ")
+            ))
+        })?;
+        permissions.insert(permission);
     }
     state.register_token(request.token, permissions.clone());
-    (
-        StatusCode::CREATED,
-        Json(json!({ "permissions": permissions })),
-    )
-        .into_response()
+    let body = Json(json!({ "permissions": permissions }));
+    Ok((StatusCode::CREATED, body).into_response())
 }
 
-async fn scenarios(State(state): State<MockState>, Query(query): Query<HostQuery>) -> Response {
-    let key = match tenant_key(&query) {
-        Ok(key) => key,
-        Err(response) => return response,
-    };
+async fn scenarios(
+    State(state): State<MockState>,
+    Query(query): Query<HostQuery>,
+) -> Result<Json<Value>, AdminError> {
+    let key = query.tenant()?;
     let tenant = state.tenant(&key);
-    Json(json!({ "tenant": key.subdomain, "region": key.region, "scenarios": tenant.scenarios() }))
-        .into_response()
+    Ok(Json(json!({
+        "tenant": key.subdomain,
+        "region": key.region,
+        "scenarios": tenant.scenarios(),
+    })))
 }
 
-async fn fleet(State(state): State<MockState>, Query(query): Query<HostQuery>) -> Response {
-    let key = match tenant_key(&query) {
-        Ok(key) => key,
-        Err(response) => return response,
-    };
+async fn fleet(
+    State(state): State<MockState>,
+    Query(query): Query<HostQuery>,
+) -> Result<Json<Value>, AdminError> {
+    let key = query.tenant()?;
     let tenant = state.tenant(&key);
     let mut by_platform: BTreeMap<&str, usize> = BTreeMap::new();
     for device in &tenant.devices {
         *by_platform.entry(device.platform.api_name()).or_default() += 1;
     }
-    Json(json!({
+    Ok(Json(json!({
         "tenant": key.subdomain,
         "region": key.region,
         "devices": tenant.devices.len(),
         "users": tenant.users.len(),
         "blueprints": tenant.blueprints.len(),
         "by_platform": by_platform,
-    }))
-    .into_response()
+    })))
 }

@@ -5,3 +5,4 @@
 mod common;
 mod compliance;
 mod fleet;
+mod resilience;

@@ -15,7 +15,7 @@ use super::shapes::device_entry;
 use crate::fleet::apps::device_apps;
 use crate::fleet::blueprint_catalog::PARAMETERS;
 use crate::fleet::details::device_details;
-use crate::fleet::library::{device_items, device_parameters, item_state, row};
+use crate::fleet::library::{device_items, device_parameters, item_state, row, row_id};
 use crate::fleet::timefmt::iso_z;
 use crate::fleet::{Device, Tenant};
 
@@ -91,7 +91,7 @@ pub async fn get_status(
     let items: Vec<Value> = device_items(tenant, device)
         .map(|item| {
             let state = item_state(device, item);
-            let id = crate::fleet::library::row_id(device, item);
+            let id = row_id(device, item);
             json!({
                 "id": id, "item_id": item.id, "name": item.template.name, "status": state.status,
                 "reported_at": state.reported_at.map(iso_z), "type": item.template.kind,

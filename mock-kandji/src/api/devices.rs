@@ -29,19 +29,19 @@ fn csv(value: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A query parameter and the test its value puts a device to.
+type FilterCheck<'a> = (&'static str, &'a dyn Fn(&str) -> bool);
+
 /// Whether `device` passes every filter in `params`.
 fn matches(tenant: &Tenant, device: &Device, params: &Params, filevault: Option<bool>) -> bool {
     let user = device.user.map(|u| &tenant.users[u]);
     let blueprint = &tenant.blueprints[device.blueprint];
-    let tag_names: Vec<&str> = device.tags.iter().map(|&t| tenant.tags[t].name).collect();
-    let tag_ids: Vec<&str> = device
-        .tags
-        .iter()
-        .map(|&t| tenant.tags[t].id.as_str())
-        .collect();
+    // Tags compare case-sensitively, as Kandji documents.
+    let has_tag_name = |name: &str| device.tags.iter().any(|&t| tenant.tags[t].name == name);
+    let has_tag_id = |id: &str| device.tags.iter().any(|&t| tenant.tags[t].id == id);
     let user_field = |pick: fn(&crate::fleet::User) -> &str| user.map(pick).unwrap_or_default();
 
-    let checks: [(&str, &dyn Fn(&str) -> bool); 19] = [
+    let checks: [FilterCheck<'_>; 19] = [
         ("platform", &|v| {
             device.platform.api_name().eq_ignore_ascii_case(v)
         }),
@@ -68,12 +68,10 @@ fn matches(tenant: &Tenant, device: &Device, params: &Params, filevault: Option<
         ("user_id", &|v| {
             user.is_some() && user_field(|u| &u.id).eq_ignore_ascii_case(v)
         }),
-        ("tag_name", &|v| tag_names.contains(&v)),
-        ("tag_name_in", &|v| {
-            csv(v).iter().any(|n| tag_names.contains(n))
-        }),
-        ("tag_id", &|v| tag_ids.contains(&v)),
-        ("tag_id_in", &|v| csv(v).iter().any(|n| tag_ids.contains(n))),
+        ("tag_name", &has_tag_name),
+        ("tag_name_in", &|v| csv(v).into_iter().any(has_tag_name)),
+        ("tag_id", &has_tag_id),
+        ("tag_id_in", &|v| csv(v).into_iter().any(has_tag_id)),
         ("filevault_enabled", &|_| {
             filevault.is_none_or(|want| device.filevault_enabled == Some(want))
         }),

@@ -59,6 +59,16 @@ struct JournalGuard {
 impl Drop for JournalGuard {
     fn drop(&mut self) {
         self.entry.duration_ms = self.started.elapsed().as_millis() as u64;
+        // No query string here: it can hold an email address.
+        tracing::debug!(
+            http.method = %self.entry.method,
+            http.route = %self.entry.route,
+            http.status = self.entry.status,
+            tenant = self.entry.tenant.as_deref().unwrap_or("-"),
+            fault = self.entry.fault.unwrap_or("-"),
+            duration_ms = self.entry.duration_ms,
+            "request"
+        );
         self.state.record(self.entry.clone());
     }
 }

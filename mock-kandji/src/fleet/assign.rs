@@ -18,7 +18,7 @@ use super::draw::{chance, deck, weighted};
 use super::enroll::{self, DeviceSeed};
 use super::library_catalog::Control;
 use super::people::{Department, User};
-use super::tenant::{Blueprint, LibraryItem};
+use super::tenant::{Blueprint, LibraryItem, TAG_NAMES};
 use crate::seed::{SeededRng, mix, rng_for, salt};
 
 const PLATFORM_SHARES: &[(Platform, f64)] = &[
@@ -165,10 +165,38 @@ fn deal_password_managers(rng: &mut SeededRng, devices: &mut [Device]) {
     }
 }
 
+/// Settles what depends on the device's blueprint: the item its situation
+/// is about, FileVault state, and tags.
+pub fn settle(
+    rng: &mut SeededRng,
+    device: &mut Device,
+    blueprint: &Blueprint,
+    items: &[LibraryItem],
+) {
+    device.affected_item = affected_item(rng, device, blueprint, items);
+
+    // A FileVault profile that failed or is still pending has not encrypted the disk.
+    let filevault_item = device.affected_item.is_some_and(|i| {
+        items[i]
+            .template
+            .controls
+            .contains(&Control::DiskEncryption)
+    });
+    if filevault_item
+        && matches!(
+            device.situation,
+            Situation::ItemFailed | Situation::ItemPending
+        )
+    {
+        device.filevault_enabled = Some(false);
+    }
+    device.tags = device_tags(rng, device);
+}
+
 /// Which item an item situation applies to: any compliance item on the
 /// blueprint for a failure or a pending install, the Managed OS item for an
 /// update or exclusion, the FileVault item for deferred enablement.
-pub fn affected_item(
+fn affected_item(
     rng: &mut SeededRng,
     device: &Device,
     blueprint: &Blueprint,
@@ -195,10 +223,21 @@ pub fn affected_item(
     (!candidates.is_empty()).then(|| *weighted(rng, &candidates, |_| 1))
 }
 
-pub fn device_tags(rng: &mut SeededRng, device: &Device) -> Vec<usize> {
+/// Tags (indices into [`TAG_NAMES`]): `conference-room` on Apple TVs,
+/// `loaner` on unassigned devices, a few others at random elsewhere.
+fn device_tags(rng: &mut SeededRng, device: &Device) -> Vec<usize> {
+    let tag = |name: &str| {
+        TAG_NAMES
+            .iter()
+            .position(|t| *t == name)
+            .into_iter()
+            .collect()
+    };
     match device.platform {
-        Platform::AppleTv => vec![5],
-        _ if device.user.is_none() => vec![2],
-        _ => (0..5).filter(|_| chance(rng, 0.12)).collect(),
+        Platform::AppleTv => tag("conference-room"),
+        _ if device.user.is_none() => tag("loaner"),
+        _ => (0..TAG_NAMES.len())
+            .filter(|&i| !matches!(TAG_NAMES[i], "conference-room" | "loaner") && chance(rng, 0.12))
+            .collect(),
     }
 }

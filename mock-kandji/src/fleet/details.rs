@@ -90,17 +90,17 @@ pub fn device_details(tenant: &Tenant, device: &Device) -> Value {
         },
         "users": local_users(device, user.map(|u| (u.username.as_str(), u.name.as_str()))),
         "installed_profiles": installed_profiles(tenant, device),
-        "apple_business_manager": apple_business_manager(&mut rng, device),
+        "apple_business_manager": apple_business_manager(&mut rng, device, &tenant.company.domain),
         "security_information": { "remote_desktop_enabled": if mac { json!(chance(&mut rng, 0.05)) } else { Value::Null } },
         "cellular": cellular(device),
         "tags": device.tags.iter().map(|&t| tenant.tags[t].name).collect::<Vec<_>>(),
     });
 
-    if device.platform == Platform::AppleTv {
-        if let Some(sections) = details.as_object_mut() {
-            sections.remove("lost_mode");
-            sections.remove("cellular");
-        }
+    if device.platform == Platform::AppleTv
+        && let Some(sections) = details.as_object_mut()
+    {
+        sections.remove("lost_mode");
+        sections.remove("cellular");
     }
     details
 }
@@ -236,7 +236,7 @@ fn payload_type(name: &str) -> &'static str {
     }
 }
 
-fn apple_business_manager(rng: &mut SeededRng, device: &Device) -> Value {
+fn apple_business_manager(rng: &mut SeededRng, device: &Device, domain: &str) -> Value {
     let Hardware::Mobile(model) = device.hardware else {
         return json!({});
     };
@@ -253,7 +253,7 @@ fn apple_business_manager(rng: &mut SeededRng, device: &Device) -> Value {
         "description": format!("{} {:.0}GB", model.name.to_uppercase(), model.capacity_gb), "serial_number": device.serial,
         "device_family": family, "os": os,
         "device_assigned_date": space_offset(device.first_enrollment - Duration::days(between(rng, 2, 40))),
-        "device_assigned_by": "it@example.com",
+        "device_assigned_by": format!("it@{domain}"),
     })
 }
 

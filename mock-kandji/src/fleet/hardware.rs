@@ -26,6 +26,8 @@ pub struct MacModel {
     pub weight: u32,
 }
 
+/// An Apple silicon Mac; the arguments follow the table columns.
+#[allow(clippy::too_many_arguments)]
 const fn mac(
     name: &'static str,
     family: &'static str,

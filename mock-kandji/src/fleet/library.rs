@@ -10,7 +10,6 @@ use chrono::{DateTime, Duration, Utc};
 use rand::seq::IndexedRandom;
 use serde::Serialize;
 
-use super::blueprint_catalog::PARAMETERS;
 use super::devices::{Device, Situation};
 use super::draw::{between, weighted};
 use super::library_catalog::Control;
@@ -143,20 +142,33 @@ pub fn item_state(device: &Device, item: &LibraryItem) -> ItemState {
         ),
     };
 
+    // Items waiting on the device or on the user have never reported.
     let reported_at = match status {
         "PENDING" | "pending" | "AVAILABLE" => None,
-        _ => Some(device.last_check_in - Duration::minutes(between(&mut rng, 1, 600)))
-            .map(|t| t.max(device.last_enrollment)),
+        _ => {
+            let reported = device.last_check_in - Duration::minutes(between(&mut rng, 1, 600));
+            Some(reported.max(device.last_enrollment))
+        }
     };
     let agent_item = !profile && template.kind != "macos-release";
     let (log, last_audit_log) = logs(template.name, template.kind, status, device);
-    let control_log = template.controls.contains(&Control::DiskEncryption).then(|| {
-        if device.filevault_enabled == Some(true) {
-            "Disk Encryption Status: Encrypted".to_owned()
-        } else {
-            "Disk Encryption Status: Not Encrypted\nFileVault enablement is deferred until the user next logs out.".to_owned()
-        }
-    }).filter(|_| reported_at.is_some());
+    // The FileVault profile reports the disk's state, which can lag the
+    // profile's own `success` (deferred enablement).
+    let control_log = template
+        .controls
+        .contains(&Control::DiskEncryption)
+        .then(|| {
+            if device.filevault_enabled == Some(true) {
+                "Disk Encryption Status: Encrypted".to_owned()
+            } else {
+                concat!(
+                    "Disk Encryption Status: Not Encrypted\n",
+                    "FileVault enablement is deferred until the user next logs out."
+                )
+                .to_owned()
+            }
+        })
+        .filter(|_| reported_at.is_some());
 
     ItemState {
         status,
@@ -283,7 +295,7 @@ pub fn device_parameters(tenant: &Tenant, device: &Device) -> Vec<(usize, &'stat
                 "ERROR" if muted => "WARNING",
                 other => other,
             };
-            (parameter.min(PARAMETERS.len() - 1), status)
+            (parameter, status)
         })
         .collect()
 }

@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 
 use super::assign;
 use super::blueprint_catalog::{BLUEPRINT_PLANS, BlueprintPlan, PARAMETERS};
-use super::devices::{Device, Situation};
+use super::devices::Device;
 use super::draw::{between, chance, chars, weighted};
-use super::library_catalog::{Control, ItemTemplate, items_for_region, template_for};
+use super::library_catalog::{ItemTemplate, items_for_region, template_for};
 use super::people::{self, User};
 use super::scenarios::Scenarios;
 use crate::host::{Region, TenantKey};
@@ -72,7 +72,11 @@ pub struct Tag {
     pub name: &'static str,
 }
 
-const TAG_NAMES: &[&str] = &[
+/// Identity providers a tenant's directory syncs from.
+const INTEGRATION_TYPES: [&str; 3] = ["office365", "gsuite", "okta"];
+
+/// The tags every tenant defines.
+pub const TAG_NAMES: &[&str] = &[
     "remote",
     "hq",
     "loaner",
@@ -162,25 +166,9 @@ impl Tenant {
         let mut devices = assign::deal(&mut rng, seed, device_count, &mut users, now);
 
         for device in &mut devices {
-            blueprints[device.blueprint].device_count += 1;
-            device.affected_item =
-                assign::affected_item(&mut rng, device, &blueprints[device.blueprint], &items);
-            // A FileVault profile that failed or is still pending has not encrypted the disk.
-            let filevault_item = device.affected_item.is_some_and(|i| {
-                items[i]
-                    .template
-                    .controls
-                    .contains(&Control::DiskEncryption)
-            });
-            if filevault_item
-                && matches!(
-                    device.situation,
-                    Situation::ItemFailed | Situation::ItemPending
-                )
-            {
-                device.filevault_enabled = Some(false);
-            }
-            device.tags = assign::device_tags(&mut rng, device);
+            let blueprint = &mut blueprints[device.blueprint];
+            blueprint.device_count += 1;
+            assign::settle(&mut rng, device, blueprint, &items);
         }
 
         Tenant {
@@ -256,7 +244,7 @@ fn company(rng: &mut SeededRng, key: &TenantKey) -> Company {
         partner_domain,
         integration_id: between(rng, 100, 999) as u32,
         integration_uuid: uuid(rng),
-        integration_type: *weighted(rng, &["office365", "gsuite", "okta"], |_| 1),
+        integration_type: INTEGRATION_TYPES[between(rng, 0, 2) as usize],
     }
 }
 
