@@ -168,6 +168,7 @@ pub struct TenantCache {
     blueprints: Resource<(), Arc<Vec<BlueprintRecord>>>,
     tenant_library: Resource<(), Arc<Vec<TenantLibraryItem>>>,
     permissions: Resource<(), Arc<crate::check::CheckReport>>,
+    fleet_facts: Resource<(), Arc<crate::bulk::FleetFacts>>,
 }
 
 impl TenantCache {
@@ -188,6 +189,7 @@ impl TenantCache {
             blueprints: Resource::new("blueprints", settings.blueprints_ttl, 1),
             tenant_library: Resource::new("tenant_library", settings.blueprints_ttl, 1),
             permissions: Resource::new("permissions", settings.blueprints_ttl, 1),
+            fleet_facts: Resource::new("fleet_facts", settings.library_items_ttl, 1),
         }
     }
 
@@ -269,6 +271,15 @@ impl TenantCache {
 }
 
 impl TenantCache {
+    /// Compliance facts for the whole fleet from the fleet-wide endpoints.
+    pub async fn fleet_facts(
+        &self,
+        settings: &crate::compliance::ComplianceSettings,
+    ) -> KandjiResult<Arc<crate::bulk::FleetFacts>> {
+        let fetch = async { crate::bulk::fetch(self, settings).await.map(Arc::new) };
+        self.fleet_facts.get((), fetch).await
+    }
+
     /// Which permissions the token holds, probed once per directory lifetime.
     pub async fn permissions(&self) -> KandjiResult<Arc<crate::check::CheckReport>> {
         let client = &self.client;

@@ -7,10 +7,12 @@
 //! - [`server`]: the HTTP server (router, GraphiQL, health, metrics);
 //! - [`config`]: command line, environment and configuration file.
 
+pub mod bulk;
 pub mod cache;
 pub mod check;
 pub mod compliance;
 pub mod config;
+pub mod graphiql;
 pub mod graphql;
 pub mod kandji;
 pub mod server;

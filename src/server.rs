@@ -6,7 +6,6 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::extract::{FromRequest, MatchedPath, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -54,6 +53,7 @@ pub fn app(schema: GatewaySchema, gateway: Arc<GatewayState>) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
+        .merge(crate::graphiql::routes())
         .layer(middleware::from_fn(record_http))
         .with_state(state)
 }
@@ -70,12 +70,7 @@ pub async fn serve(
 }
 
 async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Kandji gateway")
-            .finish(),
-    )
+    crate::graphiql::page()
 }
 
 /// `GET /graphql`: GraphiQL for browsers, a query for everyone else.

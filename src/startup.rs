@@ -165,6 +165,7 @@ pub fn build_state(
         compliance: file.compliance,
         max_page_size: options.max_page_size.max(1),
         fan_out: options.upstream_concurrency.max(1),
+        bulk: crate::state::BulkSwitch::new(options.no_bulk),
     }))
 }
 

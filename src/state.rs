@@ -16,6 +16,47 @@ pub struct GatewayState {
     pub max_page_size: usize,
     /// Upstream calls allowed at once when one query fans out over many devices.
     pub fan_out: usize,
+    /// Whether the fleet-wide endpoints may be used.
+    pub bulk: BulkSwitch,
+}
+
+/// Remembers that the fleet-wide endpoints failed (usually a missing permission), so the
+/// gateway goes straight to per-device calls for a while instead of failing again each time.
+#[derive(Debug, Default)]
+pub struct BulkSwitch {
+    disabled: bool,
+    denied_at: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+/// How long to use per-device calls after the fleet-wide endpoints failed.
+const BULK_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+impl BulkSwitch {
+    /// A switch; `disabled` turns the fleet-wide endpoints off for good.
+    pub fn new(disabled: bool) -> Self {
+        Self { disabled, denied_at: Default::default() }
+    }
+
+    /// Whether to try the fleet-wide endpoints now.
+    pub fn is_allowed(&self) -> bool {
+        if self.disabled {
+            return false;
+        }
+        let denied_at = self.denied_at.lock().unwrap_or_else(|e| e.into_inner());
+        denied_at.is_none_or(|at| at.elapsed() > BULK_RETRY_AFTER)
+    }
+
+    /// Records that they failed with `error`.
+    pub fn deny(&self, error: &crate::kandji::KandjiError) {
+        let mut denied_at = self.denied_at.lock().unwrap_or_else(|e| e.into_inner());
+        if denied_at.is_none() {
+            tracing::warn!(
+                error = %error,
+                "fleet-wide endpoints unavailable: using per-device calls for compliance"
+            );
+        }
+        *denied_at = Some(std::time::Instant::now());
+    }
 }
 
 /// The tenant the gateway is connected to.

@@ -65,7 +65,8 @@ impl HostQuery {
             None => Ok(TenantKey::demo()),
             Some(h) => host::tenant_for_host(h).ok_or_else(|| {
                 AdminError(format!(
-                    "{h} is not a tenant host: use <sub>.api.kandji.io, <sub>.api.eu.kandji.io or <sub>.api.iru.com"
+                    "{h} is not a tenant host: use <sub>.api.kandji.io, \
+                     <sub>.api.eu.kandji.io or <sub>.api.iru.com"
                 ))
             }),
         }

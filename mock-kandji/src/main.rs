@@ -27,7 +27,13 @@ struct Args {
     #[arg(long, env = "MOCK_KANDJI_DEVICES", default_value_t = 250)]
     devices: usize,
     /// The bearer token with every permission.
-    #[arg(long, env = "MOCK_KANDJI_TOKEN", default_value = DEFAULT_TOKEN, hide_default_value = true)]
+    #[arg(
+        long,
+        env = "MOCK_KANDJI_TOKEN",
+        default_value = DEFAULT_TOKEN,
+        hide_default_value = true,
+        hide_env_values = true
+    )]
     token: String,
     /// Requests per second per tenant before a 429 (0 = no limit).
     #[arg(long, env = "MOCK_KANDJI_RATE_PER_SECOND", default_value_t = 50)]
@@ -36,7 +42,12 @@ struct Args {
     #[arg(long, env = "MOCK_KANDJI_RATE_PER_HOUR", default_value_t = 10_000)]
     rate_per_hour: u32,
     /// Status for a token that lacks a permission: 403 or 401.
-    #[arg(long, env = "MOCK_KANDJI_DENIED_STATUS", default_value_t = 403, value_parser = parse_denied)]
+    #[arg(
+        long,
+        env = "MOCK_KANDJI_DENIED_STATUS",
+        default_value_t = 403,
+        value_parser = parse_denied
+    )]
     denied_status: u16,
     /// The fleet's clock: RFC 3339 or YYYY-MM-DD (default: today 00:00 UTC).
     #[arg(long, env = "MOCK_KANDJI_NOW", value_parser = parse_now)]
@@ -165,7 +176,10 @@ async fn main() -> std::process::ExitCode {
         listen = %address,
         seed = config.seed,
         devices = config.devices,
-        hosts = "loopback = US tenant demo; <sub>.api.kandji.io, <sub>.api.iru.com = US; <sub>.api.eu.kandji.io = EU",
+        hosts = concat!(
+            "loopback = US tenant demo; <sub>.api.kandji.io, <sub>.api.iru.com = US; ",
+            "<sub>.api.eu.kandji.io = EU"
+        ),
         "mock-kandji serving http://{address}/api/v1/"
     );
     match mock_kandji::serve(listener, MockState::new(config), shutdown_signal()).await {

@@ -206,3 +206,12 @@ mod validation;
 pub use rules::evaluate;
 pub use settings::{ComplianceSettings, ControlRule, PasswordManagerRule};
 pub use summary::{ControlCounts, FleetSummary, summarize};
+
+/// Whether a library item (by id and name) is the one some item-based control looks for:
+/// lets the gateway fetch fleet-wide statuses for just those items.
+pub fn enforces_a_control(settings: &ComplianceSettings, id: &str, name: &str) -> bool {
+    ComplianceControl::ALL
+        .iter()
+        .filter(|c| **c != ComplianceControl::PasswordManager)
+        .any(|c| matching::item_matches(&settings.rule(*c), id, name))
+}

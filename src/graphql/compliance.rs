@@ -5,18 +5,21 @@
 
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
+use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject};
 use futures::StreamExt;
 
 use super::blueprint::LibraryItem;
 use super::device::{App, DeviceLibraryItem};
-use super::state;
 use crate::cache::TenantLibraryItem;
 use crate::compliance::{
     AppFact, CheckResult, CheckStatus, ComplianceControl, ComplianceStatus, DeviceFacts,
     DeviceItemFact, DeviceVerdict, FleetSummary, TenantItemFact, evaluate, summarize,
 };
-use crate::kandji::models::{DeviceApps, DeviceLibraryItems, DeviceRecord};
+use super::errors::upstream;
+use crate::kandji::models::{DeviceApps, DeviceDetails, DeviceLibraryItems, DeviceRecord};
 use crate::kandji::{KandjiError, KandjiResult};
 use crate::state::GatewayState;
 
@@ -36,29 +39,45 @@ fn ok_or_note<T>(result: KandjiResult<T>, errors: &mut Vec<KandjiError>) -> Opti
     result.map_err(|e| errors.push(e)).ok()
 }
 
-/// Fetches what the rules need for one device and evaluates it.
-pub async fn evaluate_device(gateway: &GatewayState, device: &DeviceRecord) -> Evaluation {
-    let mut errors = Vec::new();
-    let is_mac = device.platform.eq_ignore_ascii_case("mac");
-    let (details, library, apps, tenant) = if is_mac {
-        let cache = &gateway.cache;
-        let id = device.device_id.as_str();
-        let (d, l, a, t) = tokio::join!(
-            cache.details(id),
-            cache.library_items(id),
-            cache.apps(id),
-            cache.tenant_library()
-        );
-        (
-            ok_or_note(d, &mut errors),
-            ok_or_note(l, &mut errors),
-            ok_or_note(a, &mut errors),
-            ok_or_note(t, &mut errors),
-        )
-    } else {
-        (None, None, None, None)
-    };
+fn is_mac(device: &DeviceRecord) -> bool {
+    device.platform.eq_ignore_ascii_case("mac")
+}
 
+/// What one device's verdict is computed from, however it was fetched.
+struct Gathered {
+    details: Option<Arc<DeviceDetails>>,
+    filevault_enabled: Option<bool>,
+    library: Option<Arc<DeviceLibraryItems>>,
+    apps: Option<Arc<DeviceApps>>,
+    tenant: Option<Arc<Vec<TenantLibraryItem>>>,
+    errors: Vec<KandjiError>,
+}
+
+/// Fetches what the rules need for one device, one call per resource, and evaluates it.
+pub async fn evaluate_device(gateway: &GatewayState, device: &DeviceRecord) -> Evaluation {
+    if !is_mac(device) {
+        let nothing = Gathered { details: None, filevault_enabled: None, library: None, apps: None, tenant: None, errors: vec![] };
+        return judge(gateway, device, nothing);
+    }
+    let cache = &gateway.cache;
+    let id = device.device_id.as_str();
+    let (d, l, a, t) =
+        tokio::join!(cache.details(id), cache.library_items(id), cache.apps(id), cache.tenant_library());
+    let mut errors = Vec::new();
+    let details = ok_or_note(d, &mut errors);
+    let gathered = Gathered {
+        filevault_enabled: details.as_ref().and_then(|d| d.filevault.filevault_enabled),
+        details,
+        library: ok_or_note(l, &mut errors),
+        apps: ok_or_note(a, &mut errors),
+        tenant: ok_or_note(t, &mut errors),
+        errors,
+    };
+    judge(gateway, device, gathered)
+}
+
+fn judge(gateway: &GatewayState, device: &DeviceRecord, gathered: Gathered) -> Evaluation {
+    let Gathered { details, filevault_enabled, library, apps, tenant, errors } = gathered;
     let item_facts: Option<Vec<DeviceItemFact>> = library.as_ref().map(|l| {
         l.library_items
             .iter()
@@ -75,19 +94,11 @@ pub async fn evaluate_device(gateway: &GatewayState, device: &DeviceRecord) -> E
     let app_facts: Option<Vec<AppFact>> = apps.as_ref().map(|a| {
         a.apps
             .iter()
-            .map(|app| AppFact {
-                name: app.app_name.clone().unwrap_or_default(),
-                bundle_id: app.bundle_id.clone(),
-            })
+            .map(|app| AppFact { name: app.app_name.clone().unwrap_or_default(), bundle_id: app.bundle_id.clone() })
             .collect()
     });
     let tenant_facts: Option<Vec<TenantItemFact>> = tenant.as_ref().map(|t| {
-        t.iter()
-            .map(|i| TenantItemFact {
-                id: i.id.clone(),
-                name: i.name.clone(),
-            })
-            .collect()
+        t.iter().map(|i| TenantItemFact { id: i.id.clone(), name: i.name.clone() }).collect()
     });
 
     // Staleness uses the newest of the list's, the agent's and the MDM's check-in.
@@ -100,39 +111,63 @@ pub async fn evaluate_device(gateway: &GatewayState, device: &DeviceRecord) -> E
     .flatten()
     .max();
     let facts = DeviceFacts {
-        is_mac,
+        is_mac: is_mac(device),
         is_removed: device.is_removed.unwrap_or(false),
         last_check_in,
-        agent_installed: device.agent_installed.or_else(|| {
-            details
-                .as_ref()
-                .and_then(|d| d.kandji_agent.agent_installed)
-        }),
-        filevault_enabled: details.as_ref().and_then(|d| d.filevault.filevault_enabled),
+        agent_installed: device
+            .agent_installed
+            .or_else(|| details.as_ref().and_then(|d| d.kandji_agent.agent_installed)),
+        filevault_enabled,
         library_items: item_facts.as_deref(),
         apps: app_facts.as_deref(),
     };
-    let verdict = evaluate(
-        &facts,
-        tenant_facts.as_deref(),
-        &gateway.compliance,
-        chrono::Utc::now(),
-    );
-    Evaluation {
-        verdict,
-        device_id: device.device_id.clone(),
-        library,
-        apps,
-        tenant,
-        errors,
-    }
+    let verdict = evaluate(&facts, tenant_facts.as_deref(), &gateway.compliance, chrono::Utc::now());
+    Evaluation { verdict, device_id: device.device_id.clone(), library, apps, tenant, errors }
 }
 
-/// Evaluates many devices with bounded upstream concurrency, keeping their order.
-pub async fn evaluate_many(
-    gateway: &GatewayState,
-    devices: &[Arc<DeviceRecord>],
-) -> Vec<Evaluation> {
+/// Whether the fleet-wide endpoints cost fewer calls than three per Mac for `macs` of a
+/// fleet with `fleet_macs` Macs: about ten calls for the library, then per 300 Macs one page
+/// for each control item (about six) and three Prism pages.
+fn bulk_is_cheaper(macs: usize, fleet_macs: usize) -> bool {
+    let pages = fleet_macs.div_ceil(300).max(1);
+    macs * 3 > 10 + 9 * pages
+}
+
+/// Evaluates many devices with as few upstream calls as the token allows: the fleet-wide
+/// endpoints when they are cheaper and permitted, else per-device calls with bounded
+/// concurrency. Keeps the order of `devices`.
+pub async fn evaluate_many(gateway: &GatewayState, devices: &[Arc<DeviceRecord>]) -> Vec<Evaluation> {
+    let macs = devices.iter().filter(|d| is_mac(d)).count();
+    let fleet_macs = match gateway.cache.devices().await {
+        Ok(index) => index.devices.iter().filter(|d| is_mac(d)).count(),
+        Err(_) => macs,
+    };
+    if bulk_is_cheaper(macs, fleet_macs)
+        && gateway.bulk.is_allowed()
+        && let Some(facts) = Box::pin(fleet_facts(gateway)).await
+    {
+        let tenant = gateway.cache.tenant_library().await.ok();
+        return devices
+            .iter()
+            .map(|device| {
+                let id = device.device_id.as_str();
+                let gathered = if is_mac(device) {
+                    Gathered {
+                        details: None,
+                        filevault_enabled: facts.filevault_enabled(id),
+                        library: Some(facts.library_items(id)),
+                        apps: Some(facts.apps(id)),
+                        tenant: tenant.clone(),
+                        errors: vec![],
+                    }
+                } else {
+                    Gathered { details: None, filevault_enabled: None, library: None, apps: None, tenant: None, errors: vec![] }
+                };
+                judge(gateway, device, gathered)
+            })
+            .collect();
+    }
+
     let mut evaluations = Vec::with_capacity(devices.len());
     let mut pending = futures::stream::FuturesOrdered::new();
     for device in devices {
@@ -142,12 +177,47 @@ pub async fn evaluate_many(
         {
             evaluations.push(done);
         }
-        pending.push_back(evaluate_device(gateway, device));
+        pending.push_back(Box::pin(evaluate_device(gateway, device)));
     }
     while let Some(done) = pending.next().await {
         evaluations.push(done);
     }
     evaluations
+}
+
+/// The fleet-wide facts, or `None` (and per-device calls) when the token lacks the
+/// permissions or the calls fail.
+async fn fleet_facts(gateway: &GatewayState) -> Option<Arc<crate::bulk::FleetFacts>> {
+    match gateway.cache.fleet_facts(&gateway.compliance).await {
+        Ok(facts) => Some(facts),
+        Err(error) => {
+            gateway.bulk.deny(&error);
+            None
+        }
+    }
+}
+
+/// Batches `Device.compliance` fields of one request (and of concurrent requests) so a page of
+/// devices is evaluated together, with the fleet-wide endpoints when that is cheaper.
+pub struct ComplianceLoader(pub Arc<GatewayState>);
+
+impl Loader<String> for ComplianceLoader {
+    type Value = Arc<Evaluation>;
+    type Error = KandjiError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Arc<Evaluation>>, KandjiError> {
+        let gateway = &self.0;
+        let index = gateway.cache.devices().await?;
+        let mut records = Vec::with_capacity(keys.len());
+        for key in keys {
+            match index.get(key) {
+                Some(device) => records.push(device.clone()),
+                None => records.push(Arc::new(gateway.cache.client().device(key).await?)),
+            }
+        }
+        let evaluations = Box::pin(evaluate_many(gateway, &records)).await;
+        Ok(records.iter().zip(evaluations).map(|(d, e)| (d.device_id.clone(), Arc::new(e))).collect())
+    }
 }
 
 /// A device's compliance: the overall status and one check per control.
@@ -156,13 +226,16 @@ pub struct DeviceCompliance(Arc<Evaluation>);
 impl DeviceCompliance {
     /// Evaluates `device`, reporting upstream failures as errors at this field's path while
     /// still answering with the checks that could be decided.
-    pub async fn resolve(ctx: &Context<'_>, device: &DeviceRecord) -> Result<Self> {
-        let evaluation = evaluate_device(state(ctx), device).await;
+    pub async fn resolve(ctx: &Context<'_>, device: &DeviceRecord) -> Result<Option<Self>> {
+        let loader = ctx.data_unchecked::<DataLoader<ComplianceLoader>>();
+        let Some(evaluation) = loader.load_one(device.device_id.clone()).await.map_err(upstream)? else {
+            return Ok(None);
+        };
         for error in &evaluation.errors {
             let server_error = error.extend().into_server_error(ctx.item.pos);
             ctx.add_error(ctx.set_error_path(server_error));
         }
-        Ok(DeviceCompliance(Arc::new(evaluation)))
+        Ok(Some(DeviceCompliance(evaluation)))
     }
 }
 

@@ -240,7 +240,7 @@ impl Device {
 
     /// Compliance per control, with evidence. Macs only; other platforms are `NOT_SUPPORTED`.
     async fn compliance(&self, ctx: &Context<'_>) -> Result<Option<DeviceCompliance>> {
-        DeviceCompliance::resolve(ctx, &self.0).await.map(Some)
+        DeviceCompliance::resolve(ctx, &self.0).await
     }
 }
 

@@ -12,6 +12,7 @@ mod user;
 
 use std::sync::Arc;
 
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
 
 pub use query::Query;
@@ -28,7 +29,8 @@ pub fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription
 
 /// The schema serving `gateway`.
 pub fn build_schema(gateway: Arc<GatewayState>) -> GatewaySchema {
-    schema_builder().data(gateway).limit_depth(16).finish()
+    let loader = DataLoader::new(compliance::ComplianceLoader(gateway.clone()), tokio::spawn);
+    schema_builder().data(gateway).data(loader).limit_depth(16).finish()
 }
 
 /// The SDL that `schema.graphql` holds.

@@ -133,7 +133,7 @@ async fn filtered_devices(
         .cloned()
         .collect();
     if filter.needs_compliance() {
-        let evaluations = evaluate_many(gateway, &devices).await;
+        let evaluations = Box::pin(evaluate_many(gateway, &devices)).await;
         let keep: Vec<bool> = evaluations
             .iter()
             .map(|e| {
@@ -287,8 +287,8 @@ impl Query {
         #[graphql(desc = "Which devices to count.")] filter: Option<DeviceFilter>,
     ) -> Result<ComplianceSummary> {
         let filter = filter.unwrap_or_default();
-        let devices = filtered_devices(ctx, &filter).await?;
-        let evaluations = evaluate_many(state(ctx), &devices).await;
+        let devices = Box::pin(filtered_devices(ctx, &filter)).await?;
+        let evaluations = Box::pin(evaluate_many(state(ctx), &devices)).await;
         Ok(ComplianceSummary::of(&evaluations))
     }
 }

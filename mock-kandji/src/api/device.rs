@@ -76,7 +76,13 @@ fn parameters_json(tenant: &Tenant, device: &Device) -> Vec<Value> {
         .into_iter()
         .map(|(index, status)| {
             let (name, category, subcategory) = PARAMETERS[index];
-            json!({ "status": status, "item_id": tenant.parameter_ids[index], "name": name, "category": category, "subcategory": subcategory })
+            json!({
+                "status": status,
+                "item_id": tenant.parameter_ids[index],
+                "name": name,
+                "category": category,
+                "subcategory": subcategory,
+            })
         })
         .collect()
 }
@@ -99,9 +105,11 @@ pub async fn get_status(
             })
         })
         .collect();
-    Ok(Json(
-        json!({ "device_id": device.id, "library_items": items, "parameters": parameters_json(tenant, device) }),
-    ))
+    Ok(Json(json!({
+        "device_id": device.id,
+        "library_items": items,
+        "parameters": parameters_json(tenant, device),
+    })))
 }
 
 /// `GET /api/v1/devices/{device_id}/parameters`: Macs only; other devices

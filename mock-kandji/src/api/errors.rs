@@ -6,10 +6,17 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 /// Django's production 404 page, which Kandji serves for unknown paths.
-pub const DJANGO_NOT_FOUND: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n";
+pub const DJANGO_NOT_FOUND: &str = concat!(
+    "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n",
+    "  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n",
+    "</body>\n</html>\n",
+);
 
 /// Django's production 500 page.
-const DJANGO_SERVER_ERROR: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n";
+const DJANGO_SERVER_ERROR: &str = concat!(
+    "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n",
+    "</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n",
+);
 
 /// Why an `/api/` request failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,6 +24,9 @@ pub enum ApiError {
     /// An unknown id: DRF's `{"detail":"Not found."}`.
     #[error("not found")]
     NotFound,
+    /// A users `cursor` that does not decode: DRF answers 404.
+    #[error("invalid cursor")]
+    InvalidCursor,
     /// An unknown path or host: Django's HTML page.
     #[error("no such page")]
     PageNotFound,
@@ -63,6 +73,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
             ApiError::NotFound => detail(StatusCode::NOT_FOUND, "Not found."),
+            ApiError::InvalidCursor => detail(StatusCode::NOT_FOUND, "Invalid cursor"),
             ApiError::PageNotFound => html(StatusCode::NOT_FOUND, DJANGO_NOT_FOUND),
             ApiError::MissingCredentials | ApiError::InvalidToken => {
                 let text = if self == ApiError::InvalidToken {

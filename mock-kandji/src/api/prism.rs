@@ -121,9 +121,13 @@ pub async fn prism(
     } else {
         json!(offset)
     };
-    Ok(Json(
-        json!({ "offset": offset_echo, "limit": limit, "total": total, "data": data, "cursor": next_cursor }),
-    ))
+    Ok(Json(json!({
+        "offset": offset_echo,
+        "limit": limit,
+        "total": total,
+        "data": data,
+        "cursor": next_cursor,
+    })))
 }
 
 fn decode_cursor(cursor: &str) -> Option<usize> {

@@ -76,8 +76,7 @@ pub async fn list_users(ctx: TenantContext, params: Params) -> Result<Json<Value
     }
 
     let start = match params.get("cursor") {
-        Some(cursor) => decode_cursor(cursor)
-            .ok_or_else(|| ApiError::BadRequest("Invalid cursor".to_owned()))?,
+        Some(cursor) => decode_cursor(cursor).ok_or(ApiError::InvalidCursor)?,
         None => 0,
     };
     let results: Vec<Value> = users

@@ -215,7 +215,7 @@ pub static PASSWORD_MANAGERS: &[PasswordManagerApp] = &[
     pm("1Password 7", "com.agilebits.onepassword7", "com.agilebits.onepassword7-beta", "7.9.11", 6),
     pm("Bitwarden", "com.bitwarden.desktop", "com.bitwarden.desktop.beta", "2025.1.1", 12),
     pm("LastPass", "com.lastpass.lastpassmacdesktop", "com.lastpass.lastpass-beta", "4.135.0", 8),
-    pm("Dashlane", "com.dashlane.dashlanephonefinal", "com.dashlane.dashlane-desktop", "6.2451.0", 3),
+    pm("Dashlane", "com.dashlane.dashlanephonefinal", "com.dashlane.desktop", "6.2451.0", 3),
     pm("Keeper Password Manager", "com.keepersecurity.passwordmanager",
         "com.keepersecurity.keeper-beta", "17.0.1", 6),
     pm("KeePassXC", "org.keepassx.keepassxc", "org.keepassxc.KeePassXC.snapshot", "2.7.9", 8),

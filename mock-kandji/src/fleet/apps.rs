@@ -156,7 +156,9 @@ fn mac_apps(rng: &mut SeededRng, device: &Device) -> Vec<InstalledApp> {
         }
         PasswordManager::Absent => None,
     };
-    if let Some((product, bundle_id)) = pm {
+    // Without the agent the inventory comes from MDM, which does not see apps installed
+    // outside the App Store: the password manager is there but Kandji cannot tell.
+    if let Some((product, bundle_id)) = pm.filter(|_| !mdm_only) {
         let path = format!("/Applications/{}.app", product.name);
         entries.push(MacEntry {
             name: product.name,

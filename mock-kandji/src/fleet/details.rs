@@ -27,6 +27,11 @@ pub fn device_details(tenant: &Tenant, device: &Device) -> Value {
     let blueprint = &tenant.blueprints[device.blueprint];
     let boot_seconds = between(&mut rng, 600, 20 * 86_400);
 
+    let system_version = if mac {
+        format!("{} ({})", device.os.version, device.os.build)
+    } else {
+        String::new()
+    };
     let general = json!({
         "device_id": device.id,
         "device_name": device.name,
@@ -37,7 +42,7 @@ pub fn device_details(tenant: &Tenant, device: &Device) -> Value {
         "os_version": device.os.version,
         "supplemental_build_version": device.os.build,
         "supplemental_os_version_extra": "",
-        "system_version": if mac { format!("{} ({})", device.os.version, device.os.build) } else { String::new() },
+        "system_version": system_version,
         "boot_volume": if mac { "Macintosh HD" } else { "" },
         "time_since_boot": if mac { human_ago(boot_seconds) } else { String::new() },
         "last_user": if mac { user.map_or("admin", |u| u.username.as_str()) } else { "" },
@@ -47,18 +52,39 @@ pub fn device_details(tenant: &Tenant, device: &Device) -> Value {
         "blueprint_uuid": blueprint.id,
     });
 
+    let mdm_installed = device.last_enrollment - Duration::milliseconds(between(&mut rng, 50, 400));
+    let mdm_check_in = device.last_check_in - Duration::seconds(between(&mut rng, 10, 900));
+    let mdm_users: Vec<String> = match user {
+        Some(u) if mac => vec![u.name.clone()],
+        _ => Vec::new(),
+    };
     let mut mdm = json!({
         "mdm_enabled": if device.mdm_enabled { "True" } else { "False" },
         "supervised": "True",
-        "install_date": space_micros_offset(device.last_enrollment - Duration::milliseconds(between(&mut rng, 50, 400))),
-        "last_check_in": space_micros_offset(device.last_check_in - Duration::seconds(between(&mut rng, 10, 900))),
-        "mdm_enabled_user": if mac { user.map(|u| vec![u.name.clone()]).unwrap_or_default() } else { Vec::new() },
+        "install_date": space_micros_offset(mdm_installed),
+        "last_check_in": space_micros_offset(mdm_check_in),
+        "mdm_enabled_user": mdm_users,
     });
     if device.platform == Platform::AppleTv {
         mdm.as_object_mut().map(|m| m.remove("supervised"));
     }
 
     let agent_install = device.last_enrollment + Duration::minutes(between(&mut rng, 3, 90));
+    let agent_installed_at = if device.agent_installed {
+        space_offset(agent_install)
+    } else {
+        String::new()
+    };
+    let automated_enrollment = if chance(&mut rng, 0.8) {
+        json!({ "auto_enroll_eligible": true, "auto_enrolled": true })
+    } else {
+        json!({})
+    };
+    let remote_desktop = if mac {
+        json!(chance(&mut rng, 0.05))
+    } else {
+        Value::Null
+    };
     let mut details = json!({
         "general": general,
         "mdm": mdm,
@@ -71,10 +97,10 @@ pub fn device_details(tenant: &Tenant, device: &Device) -> Value {
         },
         "filevault": filevault(device),
         "lost_mode": {},
-        "automated_device_enrollment": if chance(&mut rng, 0.8) { json!({"auto_enroll_eligible": true, "auto_enrolled": true}) } else { json!({}) },
+        "automated_device_enrollment": automated_enrollment,
         "kandji_agent": {
             "agent_installed": if device.agent_installed { "True" } else { "False" },
-            "install_date": if device.agent_installed { space_offset(agent_install) } else { String::new() },
+            "install_date": agent_installed_at,
             "last_check_in": iso_micros_z(device.last_check_in),
             "agent_version": device.agent_version,
         },
@@ -91,7 +117,7 @@ pub fn device_details(tenant: &Tenant, device: &Device) -> Value {
         "users": local_users(device, user.map(|u| (u.username.as_str(), u.name.as_str()))),
         "installed_profiles": installed_profiles(tenant, device),
         "apple_business_manager": apple_business_manager(&mut rng, device, &tenant.company.domain),
-        "security_information": { "remote_desktop_enabled": if mac { json!(chance(&mut rng, 0.05)) } else { Value::Null } },
+        "security_information": { "remote_desktop_enabled": remote_desktop },
         "cellular": cellular(device),
         "tags": device.tags.iter().map(|&t| tenant.tags[t].name).collect::<Vec<_>>(),
     });
@@ -154,12 +180,29 @@ fn volumes(rng: &mut SeededRng, device: &Device) -> Value {
     let available = format!("{:.2} GB", capacity * (100 - used) as f64 / 100.0);
     let percent = format!("{used}%");
     if !mac {
-        return json!([{ "name": "", "format": "", "percent_used": percent, "identifier": "", "capacity": format!("{capacity:.1} GB"), "available": available, "encrypted": "" }]);
+        return json!([{
+            "name": "", "format": "", "percent_used": percent, "identifier": "",
+            "capacity": format!("{capacity:.1} GB"), "available": available, "encrypted": "",
+        }]);
     }
     let encrypted = device.filevault_enabled == Some(true);
+    let data_format = if encrypted {
+        "APFS (Encrypted)"
+    } else {
+        "APFS"
+    };
+    let capacity_text = format!("{capacity:.2} GB");
     json!([
-        { "name": "Macintosh HD", "format": "APFS", "percent_used": percent, "identifier": "disk3s1s1", "capacity": format!("{capacity:.2} GB"), "available": available, "encrypted": "No" },
-        { "name": "Macintosh HD - Data", "format": if encrypted { "APFS (Encrypted)" } else { "APFS" }, "percent_used": percent, "identifier": "disk3s5", "capacity": format!("{capacity:.2} GB"), "available": available, "encrypted": if encrypted { "Yes" } else { "No" } },
+        {
+            "name": "Macintosh HD", "format": "APFS", "percent_used": percent,
+            "identifier": "disk3s1s1", "capacity": capacity_text, "available": available,
+            "encrypted": "No",
+        },
+        {
+            "name": "Macintosh HD - Data", "format": data_format, "percent_used": percent,
+            "identifier": "disk3s5", "capacity": capacity_text, "available": available,
+            "encrypted": if encrypted { "Yes" } else { "No" },
+        },
     ])
 }
 
@@ -173,12 +216,25 @@ fn network(rng: &mut SeededRng, device: &Device) -> Value {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     let mac = device.is_mac();
+    let (ip_address, public_ip) = if mac {
+        let private = (
+            between(rng, 0, 40),
+            between(rng, 0, 255),
+            between(rng, 2, 254),
+        );
+        (
+            format!("10.{}.{}.{}", private.0, private.1, private.2),
+            // Documentation-only addresses (RFC 5737): no real host is named.
+            format!("203.0.113.{}", between(rng, 1, 254)),
+        )
+    } else {
+        (String::new(), String::new())
+    };
     json!({
         "local_hostname": if mac { hostname } else { String::new() },
         "mac_address": device.mac_address,
-        "ip_address": if mac { format!("10.{}.{}.{}", between(rng, 0, 40), between(rng, 0, 255), between(rng, 2, 254)) } else { String::new() },
-        // Documentation-only addresses (RFC 5737): no real host is named.
-        "public_ip": if mac { format!("203.0.113.{}", between(rng, 1, 254)) } else { String::new() },
+        "ip_address": ip_address,
+        "public_ip": public_ip,
     })
 }
 
@@ -199,7 +255,10 @@ fn local_users(device: &Device, owner: Option<(&str, &str)>) -> Value {
     .map(|(u, uid, path, admin)| json!({ "username": u, "uid": uid, "path": path, "admin": admin }))
     .collect();
     json!({
-        "regular_users": [{ "username": username, "uid": "501", "path": format!("/Users/{username}"), "admin": "Yes", "name": name }],
+        "regular_users": [{
+            "username": username, "uid": "501", "path": format!("/Users/{username}"),
+            "admin": "Yes", "name": name,
+        }],
         "system_users": system,
     })
 }
@@ -210,7 +269,8 @@ fn installed_profiles(tenant: &Tenant, device: &Device) -> Value {
     let mut profiles = vec![json!({
         "name": "MDM Profile", "uuid": tenant.company.integration_uuid, "verified": "verified",
         "identifier": "com.kandji.profile.mdmprofile", "organization": "Kandji, Inc.",
-        "payload_types": ["com.apple.mdm", "com.apple.security.scep"], "install_date": space_space_offset(installed),
+        "payload_types": ["com.apple.mdm", "com.apple.security.scep"],
+        "install_date": space_space_offset(installed),
     })];
     for item in device_items(tenant, device).filter(|i| i.template.is_profile()) {
         if item_state(device, item).status != "success" {
@@ -218,8 +278,10 @@ fn installed_profiles(tenant: &Tenant, device: &Device) -> Value {
         }
         profiles.push(json!({
             "name": item.template.name, "uuid": item.id, "verified": "verified",
-            "identifier": format!("com.kandji.profile.custom.{}", item.id), "organization": tenant.company.name,
-            "payload_types": [payload_type(item.template.name)], "install_date": space_space_offset(installed + Duration::minutes(2)),
+            "identifier": format!("com.kandji.profile.custom.{}", item.id),
+            "organization": tenant.company.name,
+            "payload_types": [payload_type(item.template.name)],
+            "install_date": space_space_offset(installed + Duration::minutes(2)),
         }));
     }
     Value::Array(profiles)
@@ -248,23 +310,25 @@ fn apple_business_manager(rng: &mut SeededRng, device: &Device, domain: &str) ->
     } else {
         ("iPhone", "iOS")
     };
+    let assigned = device.first_enrollment - Duration::days(between(rng, 2, 40));
     json!({
         "model": model.name, "color": if chance(rng, 0.5) { "SILVER" } else { "SPACE GRAY" },
-        "description": format!("{} {:.0}GB", model.name.to_uppercase(), model.capacity_gb), "serial_number": device.serial,
+        "description": format!("{} {:.0}GB", model.name.to_uppercase(), model.capacity_gb),
+        "serial_number": device.serial,
         "device_family": family, "os": os,
-        "device_assigned_date": space_offset(device.first_enrollment - Duration::days(between(rng, 2, 40))),
+        "device_assigned_date": space_offset(assigned),
         "device_assigned_by": format!("it@{domain}"),
     })
 }
 
 fn cellular(device: &Device) -> Value {
     match device.hardware {
-        Hardware::Mobile(model) if model.cellular => {
-            json!({ "voice_roaming": false, "data_roaming": false, "cellular_technology": 1, "subscriptions": null })
-        }
-        Hardware::Mobile(_) => {
-            json!({ "voice_roaming": false, "data_roaming": false, "cellular_technology": 0, "subscriptions": null })
-        }
+        Hardware::Mobile(model) => json!({
+            "voice_roaming": false,
+            "data_roaming": false,
+            "cellular_technology": u8::from(model.cellular),
+            "subscriptions": null,
+        }),
         Hardware::Mac(_) => json!({}),
     }
 }

@@ -216,7 +216,7 @@ fn logs(name: &str, kind: &str, status: &str, device: &Device) -> (Option<String
     match (kind, status) {
         ("profile", "failed") => (
             Some(format!(
-                "The profile \"{name}\" could not be installed: the MDM command failed (error 12021)."
+                "The profile \"{name}\" could not be installed: MDM error 12021."
             )),
             None,
         ),
@@ -231,7 +231,7 @@ fn logs(name: &str, kind: &str, status: &str, device: &Device) -> (Option<String
         ("macos-release", "AVAILABLE") => (
             None,
             Some(format!(
-                "macOS {} is installed. A newer version is available and will be enforced after the deadline.",
+                "macOS {} is installed; a newer version will be enforced after the deadline.",
                 device.os.version
             )),
         ),
@@ -250,7 +250,11 @@ fn logs(name: &str, kind: &str, status: &str, device: &Device) -> (Option<String
         ),
         (_, "PASS") => (
             Some(format!(
-                "Downloading {name}\nCompleted download in six seconds.\nInstalling {name}\nCompleted package installation in eight seconds."
+                concat!(
+                    "Downloading {name}\nCompleted download in six seconds.\n",
+                    "Installing {name}\nCompleted package installation in eight seconds."
+                ),
+                name = name
             )),
             Some(format!("{name} is installed and up to date.")),
         ),

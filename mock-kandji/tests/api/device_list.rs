@@ -16,7 +16,10 @@ async fn the_list_is_a_bare_array_with_total_headers_and_literal_none_links() {
     assert_eq!(first.header("x-total-pages"), "3");
     assert_eq!(
         first.header("link"),
-        "<https://acme.api.kandji.io/api/v1/devices?limit=100&offset=100>; rel=\"next\", <None>; rel=\"prev\""
+        concat!(
+            "<https://acme.api.kandji.io/api/v1/devices?limit=100&offset=100>; rel=\"next\", ",
+            "<None>; rel=\"prev\""
+        )
     );
     assert_eq!(
         first.header("content-type"),
@@ -27,7 +30,10 @@ async fn the_list_is_a_bare_array_with_total_headers_and_literal_none_links() {
     assert_eq!(last.json().as_array().unwrap().len(), 50);
     assert_eq!(
         last.header("link"),
-        "<None>; rel=\"next\", <https://acme.api.kandji.io/api/v1/devices?limit=100&offset=100>; rel=\"prev\""
+        concat!(
+            "<None>; rel=\"next\", ",
+            "<https://acme.api.kandji.io/api/v1/devices?limit=100&offset=100>; rel=\"prev\""
+        )
     );
 }
 

@@ -93,6 +93,12 @@ async fn user_filters_and_single_user_lookups_work() {
         .await;
     assert_eq!(&one, first);
     assert_eq!(mock.get(US, "/api/v1/users/not-a-user").await.status, 404);
+    let bad_cursor = mock.get(US, "/api/v1/users?cursor=%%%").await;
+    assert_eq!(bad_cursor.status, 404);
+    assert_eq!(
+        bad_cursor.json(),
+        serde_json::json!({"detail": "Invalid cursor"})
+    );
 }
 
 #[tokio::test]

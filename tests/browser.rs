@@ -1,0 +1,290 @@
+//! GraphiQL in a real browser: Debian's headless Chromium, driven through chromedriver, opens
+//! the gateway's page (gateway and mock-kandji in process on loopback), runs the example query,
+//! shows the answer and the schema docs, and never makes a request beyond 127.0.0.1.
+//!
+//! `.ci/run` installs `chromium` and `chromium-driver`. Where they are missing the test prints
+//! a notice and passes, so `cargo test --workspace` works on a machine without a browser;
+//! with `CI` set it fails instead.
+
+#![cfg(unix)]
+
+#[path = "gateway/common.rs"]
+mod common;
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use kandji_gateway::graphiql;
+use serde_json::{Value, json};
+
+/// Debian's packages `chromium` and `chromium-driver`.
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// How long any one step in the browser may take (a debug build answers the example slowly).
+const STEP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Returns the query editor's text once GraphiQL has mounted it.
+const QUERY_EDITOR: &str = "
+    const editor = document.querySelector('.graphiql-query-editor .CodeMirror');
+    return editor && editor.CodeMirror ? editor.CodeMirror.getValue() : null;";
+
+/// Returns the result pane's text once it holds an answer with `complianceSummary`.
+const RESULT_PANE: &str = "
+    const pane = document.querySelector('.graphiql-response .CodeMirror');
+    const text = pane && pane.CodeMirror ? pane.CodeMirror.getValue() : '';
+    return text.includes('\"complianceSummary\"') ? text : null;";
+
+/// Clicks the `Device` entry of the docs explorer's type list, once the schema has loaded.
+const OPEN_DEVICE_DOCS: &str = "
+    const links = document.querySelectorAll('a.graphiql-doc-explorer-type-name');
+    const device = Array.from(links).find(link => link.textContent.trim() === 'Device');
+    if (!device) return null;
+    device.click();
+    return true;";
+
+/// Returns the docs explorer's text once it shows the `Device` type.
+const DEVICE_DOCS: &str = "
+    const title = document.querySelector('.graphiql-doc-explorer-title');
+    const content = document.querySelector('.graphiql-doc-explorer-content');
+    return title && content && title.textContent.trim() === 'Device' ? content.innerText : null;";
+
+/// Every URL the page loaded or tried to load, the page itself first.
+const REQUESTED_URLS: &str = "
+    return [location.href].concat(
+        performance.getEntriesByType('resource').map(entry => entry.name));";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_runs_the_example_query_and_shows_docs_with_no_request_beyond_loopback() {
+    if let Some(missing) = [CHROMIUM, CHROMEDRIVER].iter().find(|p| !Path::new(p).exists()) {
+        return skip_or_fail(&format!("{missing} is not installed"));
+    }
+    if graphiql::assets_mode() == "cdn" {
+        return skip_or_fail("this build loads GraphiQL from a CDN (npm was missing or failed)");
+    }
+    let env = common::Env::default().await;
+    let expected_total = env.data("{ complianceSummary { total } }", json!({})).await
+        ["complianceSummary"]["total"]
+        .as_i64()
+        .expect("an integer total");
+    let device_doc = env
+        .data(r#"{ __type(name: "Device") { description } }"#, json!({}))
+        .await["__type"]["description"]
+        .as_str()
+        .map(first_plain_words)
+        .expect("Device has a description");
+
+    // Drive the page; the browser is closed before any assertion can fail.
+    let browser = Browser::start().await;
+    let seen = observe(&browser, env.gateway_url("/")).await;
+    browser.close().await;
+    let seen = seen.unwrap_or_else(|error| panic!("in the browser: {error}"));
+
+    assert!(
+        seen.editor.contains("query FleetCompliance {"),
+        "the editor opened on: {}",
+        seen.editor
+    );
+    let answer: Value = serde_json::from_str(&seen.result).expect("the result pane holds JSON");
+    assert_eq!(
+        answer["data"]["complianceSummary"]["total"].as_i64(),
+        Some(expected_total),
+        "the result pane showed: {}",
+        seen.result
+    );
+    assert!(answer["data"]["devices"]["totalCount"].is_i64(), "{answer:#}");
+    assert!(
+        collapse(&seen.device_docs).contains(&device_doc),
+        "the docs for Device should contain {device_doc:?}, showed: {}",
+        seen.device_docs
+    );
+
+    let origin = format!("http://{}/", env.gateway);
+    let beyond: Vec<&String> = seen.urls.iter().filter(|u| !u.starts_with(&origin)).collect();
+    assert!(beyond.is_empty(), "requests beyond {origin}: {beyond:?}");
+    for path in ["graphiql/graphiql-4.1.2.min.js", "graphiql/react-18.3.1", "graphql"] {
+        let url = format!("{origin}{path}");
+        assert!(
+            seen.urls.iter().any(|u| u.starts_with(&url)),
+            "{url} not in {:?}",
+            seen.urls
+        );
+    }
+}
+
+/// What the page showed.
+struct Observed {
+    editor: String,
+    result: String,
+    device_docs: String,
+    urls: Vec<String>,
+}
+
+/// Opens the page, waits for the editor, runs the query and opens the `Device` docs.
+async fn observe(browser: &Browser, page: String) -> Result<Observed, String> {
+    browser.goto(&page).await?;
+    let editor = browser.wait_for("the query editor", QUERY_EDITOR).await?;
+    browser.click(".graphiql-execute-button").await?;
+    let result = browser.wait_for("the query's answer", RESULT_PANE).await?;
+
+    // The docs explorer is open from the start; only the type needs choosing.
+    browser.wait_for("the docs' type list", OPEN_DEVICE_DOCS).await?;
+    let device_docs = browser.wait_for("the Device docs", DEVICE_DOCS).await?;
+
+    let urls = browser.script(REQUESTED_URLS).await?;
+    let urls = urls.as_array().ok_or("the URL list is not an array")?;
+    Ok(Observed {
+        editor: text(editor),
+        result: text(result),
+        device_docs: text(device_docs),
+        urls: urls.iter().map(|u| u.as_str().unwrap_or("").to_string()).collect(),
+    })
+}
+
+fn text(value: Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
+}
+
+/// A description's opening words, before any Markdown that the docs render differently.
+fn first_plain_words(description: &str) -> String {
+    let plain = description.split(['`', '*', '_', '[']).next().unwrap_or("");
+    let words: Vec<&str> = plain.split_whitespace().take(10).collect();
+    words.join(" ")
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn skip_or_fail(why: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{why}; in CI, .ci/run should have installed chromium and chromium-driver");
+    }
+    eprintln!("skipping the GraphiQL browser test: {why}");
+}
+
+/// chromedriver in its own process group, and one headless Chromium session through it.
+struct Browser {
+    driver: Child,
+    profile: PathBuf,
+    client: Option<Client>,
+}
+
+impl Browser {
+    /// Starts chromedriver on a free loopback port and opens a session with a fresh profile.
+    async fn start() -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free loopback port")
+            .port();
+        let profile = std::env::temp_dir().join(format!(
+            "kandji-gateway-chromium-{}-{port}",
+            std::process::id()
+        ));
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .process_group(0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let mut browser = Browser {
+            driver,
+            profile,
+            client: None,
+        };
+
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < STEP_TIMEOUT, "chromedriver never listened");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        // The resolver rule keeps every host but loopback unreachable, whatever the page asks.
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            &format!("--user-data-dir={}", browser.profile.display()),
+        ];
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!("a JSON object")
+        };
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("chromedriver opens a Chromium session");
+        browser.client = Some(client);
+        browser
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("a session")
+    }
+
+    async fn goto(&self, url: &str) -> Result<(), String> {
+        self.client().goto(url).await.map_err(|e| format!("opening {url}: {e}"))
+    }
+
+    async fn click(&self, css: &str) -> Result<(), String> {
+        let element = self.client().find(Locator::Css(css)).await;
+        let clicked = match element {
+            Ok(element) => element.click().await,
+            Err(e) => Err(e),
+        };
+        clicked.map_err(|e| format!("clicking {css}: {e}"))
+    }
+
+    async fn script(&self, script: &str) -> Result<Value, String> {
+        let value = self.client().execute(script, Vec::new()).await;
+        value.map_err(|e| format!("running a script: {e}"))
+    }
+
+    /// Runs `script` until it returns something other than `null`, and returns that.
+    async fn wait_for(&self, what: &str, script: &str) -> Result<Value, String> {
+        let started = Instant::now();
+        loop {
+            let value = self.script(script).await?;
+            if !value.is_null() {
+                return Ok(value);
+            }
+            if started.elapsed() > STEP_TIMEOUT {
+                let page = self.script("return document.body.innerText.slice(0, 800);").await?;
+                return Err(format!("no {what} after {STEP_TIMEOUT:?}; the page shows: {page}"));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Ends the session, which closes Chromium.
+    async fn close(mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = client.close().await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // The group holds chromedriver and anything it started that is still running.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
