@@ -161,7 +161,7 @@ fn install(source: &Path, work: &Path) -> Result<PathBuf, String> {
 /// The end of every fallback warning after npm was found.
 fn fallback_advice() -> &'static str {
     "GraphiQL will load its assets from a CDN; fix npm (it needs the npm registry once, then \
-     its cache) and rebuild for offline use"
+     its cache) and rebuild for offline use (`cargo clean -p kandji-gateway` first)"
 }
 
 /// The version the lockfile pins for `package` (a top-level entry of `node_modules`).

@@ -18,7 +18,9 @@ use serde_json::json;
 use crate::cache::TenantCache;
 use crate::compliance::{ComplianceSettings, enforces_a_control};
 use crate::kandji::KandjiResult;
-use crate::kandji::models::{AppRecord, DeviceApps, DeviceLibraryItems, LibraryItemStatus, PrismFileVaultRow};
+use crate::kandji::models::{
+    AppRecord, DeviceApps, DeviceLibraryItems, LibraryItemStatus, PrismFileVaultRow,
+};
 
 /// What the fleet-wide endpoints say about every device.
 #[derive(Debug, Default)]
@@ -32,16 +34,21 @@ impl FleetFacts {
     /// The device's statuses for the items that enforce controls (empty when none).
     pub fn library_items(&self, device_id: &str) -> Arc<DeviceLibraryItems> {
         self.library.get(device_id).cloned().unwrap_or_else(|| {
-            Arc::new(DeviceLibraryItems { device_id: device_id.to_string(), library_items: vec![] })
+            Arc::new(DeviceLibraryItems {
+                device_id: device_id.to_string(),
+                library_items: vec![],
+            })
         })
     }
 
     /// The device's password-manager apps (empty when none).
     pub fn apps(&self, device_id: &str) -> Arc<DeviceApps> {
-        self.apps
-            .get(device_id)
-            .cloned()
-            .unwrap_or_else(|| Arc::new(DeviceApps { device_id: device_id.to_string(), apps: vec![] }))
+        self.apps.get(device_id).cloned().unwrap_or_else(|| {
+            Arc::new(DeviceApps {
+                device_id: device_id.to_string(),
+                apps: vec![],
+            })
+        })
     }
 
     /// The FileVault flag, when Prism has a row for the device.
@@ -62,8 +69,10 @@ struct PrismAppRow {
 pub async fn fetch(cache: &TenantCache, settings: &ComplianceSettings) -> KandjiResult<FleetFacts> {
     let client = cache.client();
     let library = cache.tenant_library().await?;
-    let control_items: Vec<_> =
-        library.iter().filter(|item| enforces_a_control(settings, &item.id, &item.name)).collect();
+    let control_items: Vec<_> = library
+        .iter()
+        .filter(|item| enforces_a_control(settings, &item.id, &item.name))
+        .collect();
 
     let bundle_ids: Vec<&str> = settings
         .password_managers
@@ -78,26 +87,41 @@ pub async fn fetch(cache: &TenantCache, settings: &ComplianceSettings) -> Kandji
     let by_bundle = json!({"bundle_id": {"in": bundle_ids}});
     let by_name = json!({"app_name": {"like": name_patterns}});
 
-    let statuses = futures::future::try_join_all(
-        control_items.iter().map(|item| Box::pin(client.library_item_statuses(&item.id))),
+    // One call to each kind of fleet-wide endpoint first: a token without the permission is
+    // then refused once, not once per item.
+    let filevault = client.prism::<PrismFileVaultRow>("filevault", None).await?;
+    let mut statuses = Vec::with_capacity(control_items.len());
+    if let Some(first) = control_items.first() {
+        statuses.push(client.library_item_statuses(&first.id).await?);
+    }
+    let rest = futures::future::try_join_all(
+        control_items
+            .iter()
+            .skip(1)
+            .map(|item| Box::pin(client.library_item_statuses(&item.id))),
     );
-    let (statuses, filevault, apps_by_bundle, apps_by_name) = tokio::try_join!(
-        statuses,
-        Box::pin(client.prism::<PrismFileVaultRow>("filevault", None)),
+    let (rest, apps_by_bundle, apps_by_name) = tokio::try_join!(
+        rest,
         Box::pin(client.prism::<PrismAppRow>("apps", Some(&by_bundle))),
         Box::pin(client.prism::<PrismAppRow>("apps", Some(&by_name))),
     )?;
+    statuses.extend(rest);
 
     let mut library_rows: HashMap<String, Vec<LibraryItemStatus>> = HashMap::new();
     for row in statuses.into_iter().flatten() {
-        let Some(device) = row.computer.as_ref().map(|c| c.id.clone()) else { continue };
+        let Some(device) = row.computer.as_ref().map(|c| c.id.clone()) else {
+            continue;
+        };
         library_rows.entry(device).or_default().push(row);
     }
     let mut app_rows: HashMap<String, Vec<AppRecord>> = HashMap::new();
     for row in apps_by_bundle.into_iter().chain(apps_by_name) {
         let apps = app_rows.entry(row.device_id).or_default();
         // The two filters overlap: keep one row per app.
-        if !apps.iter().any(|a| a.app_id == row.app.app_id && a.bundle_id == row.app.bundle_id) {
+        if !apps
+            .iter()
+            .any(|a| a.app_id == row.app.app_id && a.bundle_id == row.app.bundle_id)
+        {
             apps.push(row.app);
         }
     }
@@ -106,14 +130,28 @@ pub async fn fetch(cache: &TenantCache, settings: &ComplianceSettings) -> Kandji
         library: library_rows
             .into_iter()
             .map(|(id, rows)| {
-                let items = DeviceLibraryItems { device_id: id.clone(), library_items: rows };
+                let items = DeviceLibraryItems {
+                    device_id: id.clone(),
+                    library_items: rows,
+                };
                 (id, Arc::new(items))
             })
             .collect(),
         apps: app_rows
             .into_iter()
-            .map(|(id, apps)| (id.clone(), Arc::new(DeviceApps { device_id: id, apps })))
+            .map(|(id, apps)| {
+                (
+                    id.clone(),
+                    Arc::new(DeviceApps {
+                        device_id: id,
+                        apps,
+                    }),
+                )
+            })
             .collect(),
-        filevault: filevault.into_iter().map(|row| (row.device_id, row.status)).collect(),
+        filevault: filevault
+            .into_iter()
+            .map(|row| (row.device_id, row.status))
+            .collect(),
     })
 }

@@ -283,7 +283,9 @@ impl TenantCache {
     /// Which permissions the token holds, probed once per directory lifetime.
     pub async fn permissions(&self) -> KandjiResult<Arc<crate::check::CheckReport>> {
         let client = &self.client;
-        self.permissions.get((), async { Ok(Arc::new(crate::check::run(client).await)) }).await
+        self.permissions
+            .get((), async { Ok(Arc::new(crate::check::run(client).await)) })
+            .await
     }
 }
 

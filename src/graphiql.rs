@@ -36,8 +36,11 @@ query FleetCompliance {
 ";
 
 /// Mounts GraphiQL on `#graphiql`; `DEFAULT_QUERY_JSON` is replaced by the query as a JSON
-/// string. Its own storage namespace keeps tabs from another GraphiQL on the same origin (the
-/// stock page of earlier versions) from hiding the example.
+/// string. Its own storage namespace keeps tabs saved by another GraphiQL on the same origin
+/// (the stock page of earlier versions) from hiding the example.
+///
+/// GraphiQL 4 cannot open with a plugin showing: its `visiblePlugin` prop selects the docs but
+/// leaves their pane collapsed. So the script presses the docs button once it has rendered.
 const START_SCRIPT: &str = r#"// Mounts GraphiQL for kandji-gateway (src/graphiql.rs).
 (function () {
   "use strict";
@@ -48,10 +51,19 @@ const START_SCRIPT: &str = r#"// Mounts GraphiQL for kandji-gateway (src/graphiq
     React.createElement(GraphiQL, {
       fetcher: GraphiQL.createFetcher({ url: "/graphql" }),
       defaultQuery: DEFAULT_QUERY_JSON,
-      storage: GraphiQL.createLocalStorage({ namespace: "kandji-gateway" }),
-      visiblePlugin: "Documentation Explorer"
+      storage: GraphiQL.createLocalStorage({ namespace: "kandji-gateway" })
     })
   );
+
+  var attempts = 0;
+  (function showDocs() {
+    var button = document.querySelector('[aria-label="Show Documentation Explorer"]');
+    if (button) {
+      button.click();
+    } else if (++attempts < 200) {
+      setTimeout(showDocs, 25);
+    }
+  })();
 })();
 "#;
 
@@ -125,7 +137,10 @@ pub fn page() -> Html<String> {
         vendor_url(stylesheet)
     );
     for script in scripts {
-        html.push_str(&format!("<script src=\"{}\"></script>\n", vendor_url(script)));
+        html.push_str(&format!(
+            "<script src=\"{}\"></script>\n",
+            vendor_url(script)
+        ));
     }
     html.push_str(&format!(
         "<script src=\"{ASSET_PREFIX}{}\"></script>\n</body>\n</html>\n",
@@ -178,7 +193,10 @@ mod tests {
             .iter()
             .map(vendor_url)
             .chain([start])
-            .map(|url| html.find(&url).unwrap_or_else(|| panic!("{url} not in {html}")))
+            .map(|url| {
+                html.find(&url)
+                    .unwrap_or_else(|| panic!("{url} not in {html}"))
+            })
             .collect();
         assert!(order.is_sorted(), "out of order: {order:?}");
         assert!(!html.contains("<script>"), "inline script in {html}");

@@ -34,7 +34,10 @@ const BULK_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(600
 impl BulkSwitch {
     /// A switch; `disabled` turns the fleet-wide endpoints off for good.
     pub fn new(disabled: bool) -> Self {
-        Self { disabled, denied_at: Default::default() }
+        Self {
+            disabled,
+            denied_at: Default::default(),
+        }
     }
 
     /// Whether to try the fleet-wide endpoints now.

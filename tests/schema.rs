@@ -21,10 +21,18 @@ async fn every_type_field_and_enum_value_has_a_description() {
     let query = "{ __schema { types { name kind description
         fields { name description args { name description } }
         inputFields { name description } enumValues { name description } } } }";
-    let response = schema.execute(query).await.into_result().expect("introspection works");
+    let response = schema
+        .execute(query)
+        .await
+        .into_result()
+        .expect("introspection works");
     let json = response.data.into_json().unwrap();
     let mut undocumented = Vec::new();
-    let described = |v: &serde_json::Value| v["description"].as_str().is_some_and(|d| !d.trim().is_empty());
+    let described = |v: &serde_json::Value| {
+        v["description"]
+            .as_str()
+            .is_some_and(|d| !d.trim().is_empty())
+    };
     for ty in json["__schema"]["types"].as_array().unwrap() {
         let name = ty["name"].as_str().unwrap();
         if name.starts_with("__") || ["String", "Boolean", "Int", "Float", "ID"].contains(&name) {
@@ -40,11 +48,18 @@ async fn every_type_field_and_enum_value_has_a_description() {
                 }
                 for arg in field["args"].as_array().into_iter().flatten() {
                     if !described(arg) {
-                        undocumented.push(format!("{name}.{}({})", field["name"].as_str().unwrap(), arg["name"].as_str().unwrap()));
+                        undocumented.push(format!(
+                            "{name}.{}({})",
+                            field["name"].as_str().unwrap(),
+                            arg["name"].as_str().unwrap()
+                        ));
                     }
                 }
             }
         }
     }
-    assert!(undocumented.is_empty(), "add descriptions to: {undocumented:#?}");
+    assert!(
+        undocumented.is_empty(),
+        "add descriptions to: {undocumented:#?}"
+    );
 }

@@ -42,7 +42,6 @@ pub(crate) fn check(device: &DeviceFacts<'_>, settings: &ComplianceSettings) -> 
         return check;
     }
 
-    let count = apps.len();
     match device.agent_installed {
         Some(true) => {
             let approved: Vec<&str> = settings
@@ -53,25 +52,23 @@ pub(crate) fn check(device: &DeviceFacts<'_>, settings: &ComplianceSettings) -> 
             check.status = CheckStatus::Fail;
             check.device_passing = Some(false);
             check.reason = format!(
-                "No approved password manager among the {count} installed apps (browser \
+                "No approved password manager among the installed apps (browser \
                  extensions are not visible to Kandji); install an approved password manager \
                  app: {}",
                 approved.join(", ")
             );
         }
         Some(false) => {
-            check.reason = format!(
-                "No approved password manager among the {count} apps Kandji lists, but the \
+            check.reason = "No approved password manager among the apps Kandji lists, but the \
                  Kandji agent is not installed, so the list may be incomplete; install the \
                  Kandji agent on this Mac"
-            );
+                .to_string();
         }
         None => {
-            check.reason = format!(
-                "No approved password manager among the {count} apps Kandji lists, but Kandji \
+            check.reason = "No approved password manager among the apps Kandji lists, but Kandji \
                  did not say whether its agent is installed, so the list may be incomplete; \
                  check the device's agent status in Kandji"
-            );
+                .to_string();
         }
     }
     check

@@ -13,12 +13,12 @@ use futures::StreamExt;
 
 use super::blueprint::LibraryItem;
 use super::device::{App, DeviceLibraryItem};
+use super::errors::upstream;
 use crate::cache::TenantLibraryItem;
 use crate::compliance::{
     AppFact, CheckResult, CheckStatus, ComplianceControl, ComplianceStatus, DeviceFacts,
     DeviceItemFact, DeviceVerdict, FleetSummary, TenantItemFact, evaluate, summarize,
 };
-use super::errors::upstream;
 use crate::kandji::models::{DeviceApps, DeviceDetails, DeviceLibraryItems, DeviceRecord};
 use crate::kandji::{KandjiError, KandjiResult};
 use crate::state::GatewayState;
@@ -56,13 +56,24 @@ struct Gathered {
 /// Fetches what the rules need for one device, one call per resource, and evaluates it.
 pub async fn evaluate_device(gateway: &GatewayState, device: &DeviceRecord) -> Evaluation {
     if !is_mac(device) {
-        let nothing = Gathered { details: None, filevault_enabled: None, library: None, apps: None, tenant: None, errors: vec![] };
+        let nothing = Gathered {
+            details: None,
+            filevault_enabled: None,
+            library: None,
+            apps: None,
+            tenant: None,
+            errors: vec![],
+        };
         return judge(gateway, device, nothing);
     }
     let cache = &gateway.cache;
     let id = device.device_id.as_str();
-    let (d, l, a, t) =
-        tokio::join!(cache.details(id), cache.library_items(id), cache.apps(id), cache.tenant_library());
+    let (d, l, a, t) = tokio::join!(
+        cache.details(id),
+        cache.library_items(id),
+        cache.apps(id),
+        cache.tenant_library()
+    );
     let mut errors = Vec::new();
     let details = ok_or_note(d, &mut errors);
     let gathered = Gathered {
@@ -77,7 +88,14 @@ pub async fn evaluate_device(gateway: &GatewayState, device: &DeviceRecord) -> E
 }
 
 fn judge(gateway: &GatewayState, device: &DeviceRecord, gathered: Gathered) -> Evaluation {
-    let Gathered { details, filevault_enabled, library, apps, tenant, errors } = gathered;
+    let Gathered {
+        details,
+        filevault_enabled,
+        library,
+        apps,
+        tenant,
+        errors,
+    } = gathered;
     let item_facts: Option<Vec<DeviceItemFact>> = library.as_ref().map(|l| {
         l.library_items
             .iter()
@@ -94,11 +112,19 @@ fn judge(gateway: &GatewayState, device: &DeviceRecord, gathered: Gathered) -> E
     let app_facts: Option<Vec<AppFact>> = apps.as_ref().map(|a| {
         a.apps
             .iter()
-            .map(|app| AppFact { name: app.app_name.clone().unwrap_or_default(), bundle_id: app.bundle_id.clone() })
+            .map(|app| AppFact {
+                name: app.app_name.clone().unwrap_or_default(),
+                bundle_id: app.bundle_id.clone(),
+            })
             .collect()
     });
     let tenant_facts: Option<Vec<TenantItemFact>> = tenant.as_ref().map(|t| {
-        t.iter().map(|i| TenantItemFact { id: i.id.clone(), name: i.name.clone() }).collect()
+        t.iter()
+            .map(|i| TenantItemFact {
+                id: i.id.clone(),
+                name: i.name.clone(),
+            })
+            .collect()
     });
 
     // Staleness uses the newest of the list's, the agent's and the MDM's check-in.
@@ -114,15 +140,29 @@ fn judge(gateway: &GatewayState, device: &DeviceRecord, gathered: Gathered) -> E
         is_mac: is_mac(device),
         is_removed: device.is_removed.unwrap_or(false),
         last_check_in,
-        agent_installed: device
-            .agent_installed
-            .or_else(|| details.as_ref().and_then(|d| d.kandji_agent.agent_installed)),
+        agent_installed: device.agent_installed.or_else(|| {
+            details
+                .as_ref()
+                .and_then(|d| d.kandji_agent.agent_installed)
+        }),
         filevault_enabled,
         library_items: item_facts.as_deref(),
         apps: app_facts.as_deref(),
     };
-    let verdict = evaluate(&facts, tenant_facts.as_deref(), &gateway.compliance, chrono::Utc::now());
-    Evaluation { verdict, device_id: device.device_id.clone(), library, apps, tenant, errors }
+    let verdict = evaluate(
+        &facts,
+        tenant_facts.as_deref(),
+        &gateway.compliance,
+        chrono::Utc::now(),
+    );
+    Evaluation {
+        verdict,
+        device_id: device.device_id.clone(),
+        library,
+        apps,
+        tenant,
+        errors,
+    }
 }
 
 /// Whether the fleet-wide endpoints cost fewer calls than three per Mac for `macs` of a
@@ -136,7 +176,10 @@ fn bulk_is_cheaper(macs: usize, fleet_macs: usize) -> bool {
 /// Evaluates many devices with as few upstream calls as the token allows: the fleet-wide
 /// endpoints when they are cheaper and permitted, else per-device calls with bounded
 /// concurrency. Keeps the order of `devices`.
-pub async fn evaluate_many(gateway: &GatewayState, devices: &[Arc<DeviceRecord>]) -> Vec<Evaluation> {
+pub async fn evaluate_many(
+    gateway: &GatewayState,
+    devices: &[Arc<DeviceRecord>],
+) -> Vec<Evaluation> {
     let macs = devices.iter().filter(|d| is_mac(d)).count();
     let fleet_macs = match gateway.cache.devices().await {
         Ok(index) => index.devices.iter().filter(|d| is_mac(d)).count(),
@@ -147,21 +190,41 @@ pub async fn evaluate_many(gateway: &GatewayState, devices: &[Arc<DeviceRecord>]
         && let Some(facts) = Box::pin(fleet_facts(gateway)).await
     {
         let tenant = gateway.cache.tenant_library().await.ok();
+        // Prism rows come from the agent: Macs without one (MDM only) are read one by one.
+        let unseen: Vec<&str> = devices
+            .iter()
+            .filter(|d| is_mac(d) && facts.filevault_enabled(&d.device_id).is_none())
+            .map(|d| d.device_id.as_str())
+            .collect();
+        let details =
+            futures::future::join_all(unseen.iter().map(|id| gateway.cache.details(id))).await;
+        let mut details: HashMap<&str, _> = unseen.into_iter().zip(details).collect();
         return devices
             .iter()
             .map(|device| {
                 let id = device.device_id.as_str();
                 let gathered = if is_mac(device) {
+                    let mut errors = vec![];
+                    let details = details.remove(id).and_then(|d| ok_or_note(d, &mut errors));
                     Gathered {
-                        details: None,
-                        filevault_enabled: facts.filevault_enabled(id),
+                        filevault_enabled: facts.filevault_enabled(id).or_else(|| {
+                            details.as_ref().and_then(|d| d.filevault.filevault_enabled)
+                        }),
+                        details,
                         library: Some(facts.library_items(id)),
                         apps: Some(facts.apps(id)),
                         tenant: tenant.clone(),
-                        errors: vec![],
+                        errors,
                     }
                 } else {
-                    Gathered { details: None, filevault_enabled: None, library: None, apps: None, tenant: None, errors: vec![] }
+                    Gathered {
+                        details: None,
+                        filevault_enabled: None,
+                        library: None,
+                        apps: None,
+                        tenant: None,
+                        errors: vec![],
+                    }
                 };
                 judge(gateway, device, gathered)
             })
@@ -216,7 +279,11 @@ impl Loader<String> for ComplianceLoader {
             }
         }
         let evaluations = Box::pin(evaluate_many(gateway, &records)).await;
-        Ok(records.iter().zip(evaluations).map(|(d, e)| (d.device_id.clone(), Arc::new(e))).collect())
+        Ok(records
+            .iter()
+            .zip(evaluations)
+            .map(|(d, e)| (d.device_id.clone(), Arc::new(e)))
+            .collect())
     }
 }
 
@@ -228,7 +295,11 @@ impl DeviceCompliance {
     /// still answering with the checks that could be decided.
     pub async fn resolve(ctx: &Context<'_>, device: &DeviceRecord) -> Result<Option<Self>> {
         let loader = ctx.data_unchecked::<DataLoader<ComplianceLoader>>();
-        let Some(evaluation) = loader.load_one(device.device_id.clone()).await.map_err(upstream)? else {
+        let Some(evaluation) = loader
+            .load_one(device.device_id.clone())
+            .await
+            .map_err(upstream)?
+        else {
             return Ok(None);
         };
         for error in &evaluation.errors {

@@ -30,7 +30,11 @@ pub fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription
 /// The schema serving `gateway`.
 pub fn build_schema(gateway: Arc<GatewayState>) -> GatewaySchema {
     let loader = DataLoader::new(compliance::ComplianceLoader(gateway.clone()), tokio::spawn);
-    schema_builder().data(gateway).data(loader).limit_depth(16).finish()
+    schema_builder()
+        .data(gateway)
+        .data(loader)
+        .limit_depth(16)
+        .finish()
 }
 
 /// The SDL that `schema.graphql` holds.

@@ -17,6 +17,10 @@ use super::models::*;
 use super::token::ApiToken;
 use super::url::ApiUrl;
 
+/// How long a permission Kandji refused stays refused without asking again: token
+/// permissions rarely change, and asking again for every device would spend the rate budget.
+const DENIED_MEMO: Duration = Duration::from_secs(60);
+
 /// The device list's hard page size.
 pub const DEVICE_PAGE_SIZE: usize = 300;
 /// The most pages any listing follows, so a server that never ends a list cannot hang us.
@@ -71,6 +75,7 @@ struct Inner {
     per_hour: Option<DefaultDirectRateLimiter>,
     in_flight: Semaphore,
     token_accepted: AtomicBool,
+    denied: std::sync::Mutex<std::collections::HashMap<super::url::Permission, (Instant, u16)>>,
     last_success_ms: AtomicI64,
     started: Instant,
 }
@@ -98,8 +103,12 @@ impl KandjiClient {
             .user_agent(concat!("kandji-gateway/", env!("CARGO_PKG_VERSION")))
             .pool_max_idle_per_host(settings.max_concurrency)
             .build()?;
+        // Kong counts fixed windows, so a full burst at the end of one window plus the steady
+        // rate in the next could exceed the limit: allow only a tenth of the rate as burst.
         let quota = |n: u32, per: fn(std::num::NonZeroU32) -> Quota| {
-            std::num::NonZeroU32::new(n).map(|n| RateLimiter::direct(per(n)))
+            let rate = std::num::NonZeroU32::new(n)?;
+            let burst = std::num::NonZeroU32::new((n / 10).max(1))?;
+            Some(RateLimiter::direct(per(rate).allow_burst(burst)))
         };
         Ok(Self {
             inner: Arc::new(Inner {
@@ -112,6 +121,7 @@ impl KandjiClient {
                 token,
                 settings,
                 token_accepted: AtomicBool::new(false),
+                denied: Default::default(),
                 last_success_ms: AtomicI64::new(-1),
                 started: Instant::now(),
             }),
@@ -333,6 +343,9 @@ impl KandjiClient {
         path: &str,
         query: &[(&str, String)],
     ) -> KandjiResult<(bytes::Bytes, HeaderMap)> {
+        if let Some(status) = self.recently_denied(endpoint) {
+            return Err(KandjiError::Forbidden { endpoint, status });
+        }
         let settings = &self.inner.settings;
         let deadline = Instant::now() + settings.retry_deadline;
         let mut attempt = 0u32;
@@ -459,10 +472,19 @@ impl KandjiClient {
     fn auth_error(&self, endpoint: Endpoint, status: u16) -> KandjiError {
         let accepted = self.inner.token_accepted.load(Ordering::Relaxed);
         if status == 403 || (accepted && endpoint != Endpoint::DeviceList) {
+            let mut denied = self.inner.denied.lock().unwrap_or_else(|e| e.into_inner());
+            denied.insert(endpoint.permission(), (Instant::now(), status));
             KandjiError::Forbidden { endpoint, status }
         } else {
             KandjiError::Unauthenticated { endpoint, status }
         }
+    }
+
+    /// The status Kandji refused this endpoint's permission with, if it did within the memo.
+    fn recently_denied(&self, endpoint: Endpoint) -> Option<u16> {
+        let denied = self.inner.denied.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, status) = denied.get(&endpoint.permission())?;
+        (at.elapsed() < DENIED_MEMO).then_some(*status)
     }
 
     async fn wait_for_budget(&self) {

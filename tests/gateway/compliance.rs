@@ -69,9 +69,18 @@ async fn a_compliant_mac_passes_every_control_with_evidence() {
     assert_eq!(filevault["itemExists"], true);
     assert_eq!(filevault["itemAssigned"], true);
     assert_eq!(filevault["devicePassing"], true);
-    assert!(filevault["libraryItem"]["name"].as_str().unwrap().to_lowercase().contains("filevault"));
+    assert!(
+        filevault["libraryItem"]["name"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("filevault")
+    );
     let manager = check(&device, "PASSWORD_MANAGER");
-    assert_eq!(manager["itemExists"], false, "PASSWORD_MANAGER has no library item");
+    assert_eq!(
+        manager["itemExists"], false,
+        "PASSWORD_MANAGER has no library item"
+    );
     assert_eq!(manager["itemAssigned"], false);
     assert!(manager["installedApp"]["bundleId"].is_string());
 }
@@ -85,11 +94,30 @@ async fn a_filevault_profile_reporting_success_on_an_unencrypted_disk_fails() {
     assert_eq!(filevault["status"], "FAIL", "{filevault:#}");
     assert_eq!(filevault["libraryItem"]["status"], "success");
     assert_eq!(filevault["itemAssigned"], true);
-    assert!(filevault["reason"].as_str().unwrap().to_lowercase().contains("not encrypted"), "{filevault:#}");
-    let flag = filevault["evidence"].as_array().unwrap().iter().find(|e| e["field"].as_str().unwrap().contains("filevault_enabled"));
-    assert_eq!(flag.expect("the FileVault flag is evidence")["value"], "false");
+    assert!(
+        filevault["reason"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("not encrypted"),
+        "{filevault:#}"
+    );
+    let flag = filevault["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"].as_str().unwrap().contains("filevault_enabled"));
+    assert_eq!(
+        flag.expect("the FileVault flag is evidence")["value"],
+        "false"
+    );
     assert_eq!(device["compliance"]["status"], "NON_COMPLIANT");
-    assert!(device["compliance"]["failingControls"].as_array().unwrap().contains(&json!("DISK_ENCRYPTION")));
+    assert!(
+        device["compliance"]["failingControls"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("DISK_ENCRYPTION"))
+    );
 }
 
 #[tokio::test]
@@ -106,8 +134,14 @@ async fn an_item_that_exists_but_is_not_assigned_fails_saying_so() {
     assert!(!unassigned.is_empty(), "{device:#}");
     for check in unassigned {
         assert_eq!(check["status"], "FAIL");
-        assert!(check["reason"].as_str().unwrap().contains("not assigned"), "{check:#}");
-        assert!(check["matchedItem"]["name"].is_string(), "the tenant's matching item is named: {check:#}");
+        assert!(
+            check["reason"].as_str().unwrap().contains("not assigned"),
+            "{check:#}"
+        );
+        assert!(
+            check["matchedItem"]["name"].is_string(),
+            "the tenant's matching item is named: {check:#}"
+        );
         assert_eq!(check["libraryItem"], Value::Null);
     }
 }
@@ -128,18 +162,36 @@ async fn failed_pending_available_and_excluded_items_get_their_statuses() {
     let failed = compliance(&env, &device_in(&env, "item_failed", &UNCLEAN).await).await;
     let checks = statuses_of(&failed, &["ERROR", "failed"]);
     assert!(!checks.is_empty(), "{failed:#}");
-    assert!(checks.iter().all(|c| c["status"] == "FAIL" && c["devicePassing"] == false));
+    assert!(
+        checks
+            .iter()
+            .all(|c| c["status"] == "FAIL" && c["devicePassing"] == false)
+    );
 
     let pending = compliance(&env, &device_in(&env, "item_pending", &UNCLEAN).await).await;
-    let checks = statuses_of(&pending, &["pending", "PENDING", "INSTALLING", "DOWNLOADING", "CACHED"]);
+    let checks = statuses_of(
+        &pending,
+        &["pending", "PENDING", "INSTALLING", "DOWNLOADING", "CACHED"],
+    );
     assert!(!checks.is_empty(), "{pending:#}");
-    assert!(checks.iter().all(|c| c["status"] == "UNKNOWN" && c["devicePassing"].is_null()));
+    assert!(
+        checks
+            .iter()
+            .all(|c| c["status"] == "UNKNOWN" && c["devicePassing"].is_null())
+    );
     assert_ne!(pending["compliance"]["status"], "COMPLIANT");
 
-    let available = compliance(&env, &device_in(&env, "software_update_available", &UNCLEAN).await).await;
+    let available = compliance(
+        &env,
+        &device_in(&env, "software_update_available", &UNCLEAN).await,
+    )
+    .await;
     let update = check(&available, "SOFTWARE_UPDATE");
     assert_eq!(update["libraryItem"]["status"], "AVAILABLE");
-    assert_eq!(update["status"], "FAIL", "an item only offered in Self Service is not enforced");
+    assert_eq!(
+        update["status"], "FAIL",
+        "an item only offered in Self Service is not enforced"
+    );
 
     let excluded = compliance(&env, &device_in(&env, "item_excluded", &UNCLEAN).await).await;
     let checks = statuses_of(&excluded, &["EXCLUDED", "INCOMPATIBLE"]);
@@ -150,12 +202,20 @@ async fn failed_pending_available_and_excluded_items_get_their_statuses() {
 #[tokio::test]
 async fn password_managers_are_found_by_bundle_id_or_name_and_unknown_without_the_agent() {
     let env = Env::default().await;
-    let missing = compliance(&env, &device_in(&env, "no_password_manager", &UNCLEAN).await).await;
+    let missing = compliance(
+        &env,
+        &device_in(&env, "no_password_manager", &UNCLEAN).await,
+    )
+    .await;
     let check_missing = check(&missing, "PASSWORD_MANAGER");
     assert_eq!(check_missing["status"], "FAIL", "{check_missing:#}");
     assert_eq!(check_missing["installedApp"], Value::Null);
 
-    let by_name = compliance(&env, &device_in(&env, "password_manager_name_only", &UNCLEAN).await).await;
+    let by_name = compliance(
+        &env,
+        &device_in(&env, "password_manager_name_only", &UNCLEAN).await,
+    )
+    .await;
     let check_name = check(&by_name, "PASSWORD_MANAGER");
     assert_eq!(check_name["status"], "PASS", "{check_name:#}");
     assert!(check_name["installedApp"]["name"].is_string());
@@ -165,7 +225,14 @@ async fn password_managers_are_found_by_bundle_id_or_name_and_unknown_without_th
     let device = compliance(&env, &id).await;
     let check_no_agent = check(&device, "PASSWORD_MANAGER");
     assert_eq!(check_no_agent["status"], "UNKNOWN", "{device:#}");
-    assert!(check_no_agent["reason"].as_str().unwrap().to_lowercase().contains("agent"), "{check_no_agent:#}");
+    assert!(
+        check_no_agent["reason"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("agent"),
+        "{check_no_agent:#}"
+    );
 }
 
 #[tokio::test]
@@ -176,7 +243,14 @@ async fn stale_macs_are_unknown_but_keep_their_evidence() {
     assert_eq!(device["compliance"]["stale"], true);
     for check in device["compliance"]["checks"].as_array().unwrap() {
         assert_eq!(check["status"], "UNKNOWN", "{check:#}");
-        assert!(check["reason"].as_str().unwrap().to_lowercase().contains("check-in"), "{check:#}");
+        assert!(
+            check["reason"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("check-in"),
+            "{check:#}"
+        );
         assert!(!check["evidence"].as_array().unwrap().is_empty());
     }
 }
@@ -207,16 +281,35 @@ async fn the_fleet_summary_counts_match_the_per_device_verdicts() {
         .await;
     let summary = &data["complianceSummary"];
     let devices = data["devices"]["edges"].as_array().unwrap();
-    let counted: Vec<&Value> = devices.iter().map(|e| &e["node"]).filter(|d| d["isRemoved"] != true).collect();
-    let count = |status: &str| counted.iter().filter(|d| d["compliance"]["status"] == status).count() as u64;
+    let counted: Vec<&Value> = devices
+        .iter()
+        .map(|e| &e["node"])
+        .filter(|d| d["isRemoved"] != true)
+        .collect();
+    let count = |status: &str| {
+        counted
+            .iter()
+            .filter(|d| d["compliance"]["status"] == status)
+            .count() as u64
+    };
 
     let removed = env.scenario("removed").await.len() as u64;
     assert!(removed > 0);
-    assert_eq!(summary["total"].as_u64().unwrap(), 250 - removed, "removed devices are left out");
+    assert_eq!(
+        summary["total"].as_u64().unwrap(),
+        250 - removed,
+        "removed devices are left out"
+    );
     assert_eq!(summary["compliant"].as_u64().unwrap(), count("COMPLIANT"));
-    assert_eq!(summary["nonCompliant"].as_u64().unwrap(), count("NON_COMPLIANT"));
+    assert_eq!(
+        summary["nonCompliant"].as_u64().unwrap(),
+        count("NON_COMPLIANT")
+    );
     assert_eq!(summary["unknown"].as_u64().unwrap(), count("UNKNOWN"));
-    assert_eq!(summary["notSupported"].as_u64().unwrap(), count("NOT_SUPPORTED"));
+    assert_eq!(
+        summary["notSupported"].as_u64().unwrap(),
+        count("NOT_SUPPORTED")
+    );
 
     // The mock's own list of fully compliant Macs agrees with the gateway's rules. The mock
     // is stricter in ways that are not failures: a password manager found by name only, a
@@ -227,20 +320,41 @@ async fn the_fleet_summary_counts_match_the_per_device_verdicts() {
         .filter(|d| d["compliance"]["status"] == "COMPLIANT")
         .map(|d| d["id"].as_str().unwrap().to_string())
         .collect();
-    assert!(ours.is_superset(&compliant), "missing: {:?}", compliant.difference(&ours).collect::<Vec<_>>());
+    assert!(
+        ours.is_superset(&compliant),
+        "missing: {:?}",
+        compliant.difference(&ours).collect::<Vec<_>>()
+    );
     let mut lenient = HashSet::new();
-    for scenario in ["password_manager_name_only", "missing", "unassigned", "item_excluded"] {
+    for scenario in [
+        "password_manager_name_only",
+        "missing",
+        "unassigned",
+        "item_excluded",
+    ] {
         lenient.extend(env.scenario(scenario).await);
     }
-    let extra: Vec<_> = ours.difference(&compliant).filter(|id| !lenient.contains(*id)).collect();
-    assert!(extra.is_empty(), "compliant for the gateway only: {extra:?}");
+    let extra: Vec<_> = ours
+        .difference(&compliant)
+        .filter(|id| !lenient.contains(*id))
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "compliant for the gateway only: {extra:?}"
+    );
 
     let by_control = summary["byControl"].as_array().unwrap();
     assert_eq!(by_control.len(), 6);
     let macs = summary["total"].as_u64().unwrap() - summary["notSupported"].as_u64().unwrap();
     for control in by_control {
-        let sum: u64 = ["pass", "fail", "unknown", "notApplicable"].iter().map(|k| control[k].as_u64().unwrap()).sum();
-        assert_eq!(sum, macs, "every counted Mac has one result per control: {control:#}");
+        let sum: u64 = ["pass", "fail", "unknown", "notApplicable"]
+            .iter()
+            .map(|k| control[k].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            sum, macs,
+            "every counted Mac has one result per control: {control:#}"
+        );
     }
 }
 
@@ -263,25 +377,49 @@ async fn devices_filter_by_compliance_status_and_failing_control() {
         .collect();
     for edge in data["failing"]["edges"].as_array().unwrap() {
         let checks = edge["node"]["compliance"]["checks"].as_array().unwrap();
-        assert!(checks.iter().any(|c| c["control"] == "DISK_ENCRYPTION" && c["status"] == "FAIL"));
+        assert!(
+            checks
+                .iter()
+                .any(|c| c["control"] == "DISK_ENCRYPTION" && c["status"] == "FAIL")
+        );
     }
     let stale: HashSet<String> = env.scenario("stale_check_in").await.into_iter().collect();
-    for id in env.scenario("filevault_profile_success_disk_unencrypted").await {
+    for id in env
+        .scenario("filevault_profile_success_disk_unencrypted")
+        .await
+    {
         if !stale.contains(&id) {
             assert!(failing.contains(&id), "{id} should fail DISK_ENCRYPTION");
         }
     }
-    assert!(data["compliant"]["totalCount"].as_u64().unwrap() as usize >= env.scenario("compliant").await.len());
+    assert!(
+        data["compliant"]["totalCount"].as_u64().unwrap() as usize
+            >= env.scenario("compliant").await.len()
+    );
 }
 
 #[tokio::test]
 async fn eu_macs_fail_screen_lock_because_the_tenant_has_no_screen_saver_item() {
-    let env = Env::start(Setup { kandji_url: "https://acme.api.eu.kandji.io/api/v1/".into(), ..Setup::default() }).await;
+    let env = Env::start(Setup {
+        kandji_url: "https://acme.api.eu.kandji.io/api/v1/".into(),
+        ..Setup::default()
+    })
+    .await;
     let id = device_in(&env, "compliant_except_screen_lock", &[]).await;
     let device = compliance(&env, &id).await;
     let screen = check(&device, "SCREEN_LOCK");
     assert_eq!(screen["status"], "FAIL", "{screen:#}");
     assert_eq!(screen["itemExists"], false);
-    assert!(screen["reason"].as_str().unwrap().to_lowercase().contains("screen"), "{screen:#}");
-    assert_eq!(device["compliance"]["failingControls"], json!(["SCREEN_LOCK"]));
+    assert!(
+        screen["reason"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("screen"),
+        "{screen:#}"
+    );
+    assert_eq!(
+        device["compliance"]["failingControls"],
+        json!(["SCREEN_LOCK"])
+    );
 }

@@ -6,3 +6,4 @@ mod common;
 mod compliance;
 mod fleet;
 mod resilience;
+mod upstream_calls;
