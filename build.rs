@@ -21,6 +21,20 @@ const CDN_ENV: &str = "GATEWAY_GRAPHIQL_CDN";
 /// Where the pinned npm manifest and lockfile live, relative to the manifest directory.
 const PACKAGE_DIR: &str = "graphiql";
 
+/// `npm ci` without install scripts. `--prefer-offline` takes tarballs from npm's cache without
+/// asking the registry; the fetch limits keep a machine with no route out from hanging for
+/// minutes.
+const NPM_CI: [&str; 8] = [
+    "ci",
+    "--ignore-scripts",
+    "--no-audit",
+    "--no-fund",
+    "--prefer-offline",
+    "--no-progress",
+    "--fetch-retries=1",
+    "--fetch-timeout=60000",
+];
+
 /// A browser file from an npm package: the package, its path inside the package, the name the
 /// gateway serves it under (`{v}` is the version) and its content type.
 struct VendorFile {
@@ -102,7 +116,11 @@ fn install(source: &Path, work: &Path) -> Result<PathBuf, String> {
     let stamp = work.join("installed-package-lock.json");
 
     // A rerun with the same lockfile (toggling the CDN variable) reuses the last install.
-    let complete = |m: &Path| VENDOR_FILES.iter().all(|f| m.join(f.package).join(f.path).is_file());
+    let complete = |m: &Path| {
+        VENDOR_FILES
+            .iter()
+            .all(|f| m.join(f.package).join(f.path).is_file())
+    };
     if fs::read(&stamp).is_ok_and(|installed| installed == lock) && complete(&modules) {
         return Ok(modules);
     }
@@ -114,20 +132,16 @@ fn install(source: &Path, work: &Path) -> Result<PathBuf, String> {
     }
     let _ = fs::remove_file(&stamp);
 
-    // `--prefer-offline` takes tarballs from npm's cache without asking the registry; the fetch
-    // limits keep a build on a machine with no route out from hanging for minutes.
     let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
-    let output = Command::new(npm)
-        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"])
-        .args(["--no-progress", "--fetch-retries=1", "--fetch-timeout=60000"])
-        .current_dir(work)
-        .output();
+    let output = Command::new(npm).args(NPM_CI).current_dir(work).output();
     let output = match output {
         Ok(output) => output,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err("npm not found: GraphiQL will load its assets from a CDN; install \
+            return Err(
+                "npm not found: GraphiQL will load its assets from a CDN; install \
                  Node.js/npm and rebuild for offline use (`cargo clean -p kandji-gateway` first)"
-                .to_string());
+                    .to_string(),
+            );
         }
         Err(e) => return Err(format!("npm could not start ({e}): {}", fallback_advice())),
     };

@@ -84,11 +84,19 @@ impl CheckReport {
         for hint in &self.hints {
             let _ = writeln!(out, "\n{hint}");
         }
+        let required_denied = self
+            .lines
+            .iter()
+            .any(|l| l.permission.required() && matches!(l.result, ProbeResult::Denied(_)));
         let verdict = if self.usable() {
             "\nOK: the token has every permission the gateway needs."
-        } else {
+        } else if required_denied {
             "\nNOT USABLE: grant the permissions marked DENIED (required) in Kandji under \
              Settings > Access > API Token, then run `kandji-gateway check` again."
+        } else {
+            "\nNOT USABLE: Kandji could not be reached or answered with errors (see ERROR above). \
+             Check the URL, the network path to Kandji (or that mock-kandji runs at \
+             KANDJI_CONNECT_TO), then run `kandji-gateway check` again."
         };
         out.push_str(verdict);
         out.push('\n');

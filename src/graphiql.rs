@@ -149,7 +149,7 @@ pub fn page() -> Html<String> {
     Html(html)
 }
 
-/// Routes for the assets: GET /graphiql/<file> with content types, long-lived
+/// Routes for the assets: `GET /graphiql/<file>` with content types, long-lived
 /// `Cache-Control: public, max-age=31536000, immutable` (file names carry the version).
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new().route("/graphiql/{file}", get(asset))
@@ -233,6 +233,47 @@ mod tests {
         assert!(script.contains(r##""# Fleet compliance: how many Macs pass each control"##));
         assert!(script.contains(r#"compliance { failingControls } } }\n  }\n}\n""#));
         assert!(!script.contains("DEFAULT_QUERY_JSON"));
+    }
+
+    #[tokio::test]
+    async fn assets_are_served_with_their_type_and_cached_for_a_year() {
+        let start = asset(Path(start_script().file.clone())).await;
+        assert_eq!(start.status(), StatusCode::OK);
+        assert_eq!(start.headers()[header::CACHE_CONTROL], IMMUTABLE);
+        assert_eq!(
+            start.headers()[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
+
+        let css = asset(Path("graphiql-4.1.2.min.css".to_string())).await;
+        if assets_mode() == "bundled" {
+            assert_eq!(css.status(), StatusCode::OK);
+            assert_eq!(
+                css.headers()[header::CONTENT_TYPE],
+                "text/css; charset=utf-8"
+            );
+            assert_eq!(css.headers()[header::CACHE_CONTROL], IMMUTABLE);
+            let body = axum::body::to_bytes(css.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            assert_eq!(body.len(), VENDOR[0].body.len());
+            assert!(body.starts_with(b"@font-face"), "not GraphiQL's stylesheet");
+        } else {
+            assert_eq!(css.status(), StatusCode::NOT_FOUND);
+        }
+    }
+
+    #[tokio::test]
+    async fn unknown_and_unversioned_asset_names_are_not_found() {
+        for name in [
+            "graphiql.min.js",
+            "start.js",
+            "../Cargo.toml",
+            "react-17.0.0.min.js",
+        ] {
+            let response = asset(Path(name.to_string())).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{name}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use axum::{Json, Router};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::json;
 
-use crate::graphql::GatewaySchema;
+use crate::graphql::{GatewaySchema, prepare_request};
 use crate::state::GatewayState;
 use crate::telemetry::RequestStats;
 
@@ -103,12 +103,22 @@ async fn graphql_post(State(state): State<ServerState>, batch: GraphQLBatchReque
 }
 
 async fn execute(state: ServerState, batch: GraphQLBatchRequest) -> GraphQLResponse {
-    let batch = batch.into_inner();
+    let stats = Arc::new(RequestStats::default());
+    let batch = match batch.into_inner() {
+        async_graphql::BatchRequest::Single(r) => {
+            async_graphql::BatchRequest::Single(prepare_request(r, &state.gateway, &stats))
+        }
+        async_graphql::BatchRequest::Batch(requests) => async_graphql::BatchRequest::Batch(
+            requests
+                .into_iter()
+                .map(|r| prepare_request(r, &state.gateway, &stats))
+                .collect(),
+        ),
+    };
     let operation = match &batch {
         async_graphql::BatchRequest::Single(r) => r.operation_name.clone(),
         async_graphql::BatchRequest::Batch(_) => Some("<batch>".to_string()),
     };
-    let stats = Arc::new(RequestStats::default());
     let started = Instant::now();
     let response = RequestStats::scope(stats.clone(), state.schema.execute_batch(batch)).await;
     tracing::info!(

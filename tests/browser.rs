@@ -8,25 +8,14 @@
 
 #![cfg(unix)]
 
+#[path = "browser/chromium.rs"]
+mod chromium;
 #[path = "gateway/common.rs"]
 mod common;
 
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use chromium::Browser;
 use kandji_gateway::graphiql;
 use serde_json::{Value, json};
-
-/// Debian's packages `chromium` and `chromium-driver`.
-const CHROMIUM: &str = "/usr/bin/chromium-missing";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// How long any one step in the browser may take (a debug build answers the example slowly).
-const STEP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Returns the query editor's text once GraphiQL has mounted it.
 const QUERY_EDITOR: &str = "
@@ -70,19 +59,22 @@ const REQUESTED_URLS: &str = "
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphiql_runs_the_example_query_and_shows_docs_with_no_request_beyond_loopback() {
-    if let Some(missing) = [CHROMIUM, CHROMEDRIVER].iter().find(|p| !Path::new(p).exists()) {
+    if let Err(missing) = chromium::installed() {
         let fix = ".ci/run should have installed chromium and chromium-driver";
-        return skip_or_fail(&format!("{missing} is not installed"), fix);
+        return skip_or_fail(&missing, fix);
     }
     if graphiql::assets_mode() == "cdn" {
         let why = "this build loads GraphiQL from a CDN, which this test cannot reach";
-        return skip_or_fail(why, "npm ci failed or GATEWAY_GRAPHIQL_CDN is set; see the build log");
+        return skip_or_fail(
+            why,
+            "npm ci failed or GATEWAY_GRAPHIQL_CDN is set; see the build log",
+        );
     }
     let env = common::Env::default().await;
-    let expected_total = env.data("{ complianceSummary { total } }", json!({})).await
-        ["complianceSummary"]["total"]
-        .as_i64()
-        .expect("an integer total");
+    let expected_total =
+        env.data("{ complianceSummary { total } }", json!({})).await["complianceSummary"]["total"]
+            .as_i64()
+            .expect("an integer total");
     let device_doc = env
         .data(r#"{ __type(name: "Device") { description } }"#, json!({}))
         .await["__type"]["description"]
@@ -108,7 +100,10 @@ async fn graphiql_runs_the_example_query_and_shows_docs_with_no_request_beyond_l
         "the result pane showed: {}",
         seen.result
     );
-    assert!(answer["data"]["devices"]["totalCount"].is_i64(), "{answer:#}");
+    assert!(
+        answer["data"]["devices"]["totalCount"].is_i64(),
+        "{answer:#}"
+    );
     assert!(
         collapse(&seen.device_docs).contains(&device_doc),
         "the docs for Device should contain {device_doc:?}, showed: {}",
@@ -116,9 +111,17 @@ async fn graphiql_runs_the_example_query_and_shows_docs_with_no_request_beyond_l
     );
 
     let origin = format!("http://{}/", env.gateway);
-    let beyond: Vec<&String> = seen.urls.iter().filter(|u| !u.starts_with(&origin)).collect();
+    let beyond: Vec<&String> = seen
+        .urls
+        .iter()
+        .filter(|u| !u.starts_with(&origin))
+        .collect();
     assert!(beyond.is_empty(), "requests beyond {origin}: {beyond:?}");
-    for path in ["graphiql/graphiql-4.1.2.min.js", "graphiql/react-18.3.1", "graphql"] {
+    for path in [
+        "graphiql/graphiql-4.1.2.min.js",
+        "graphiql/react-18.3.1",
+        "graphql",
+    ] {
         let url = format!("{origin}{path}");
         assert!(
             seen.urls.iter().any(|u| u.starts_with(&url)),
@@ -144,8 +147,12 @@ async fn observe(browser: &Browser, page: String) -> Result<Observed, String> {
     let result = browser.wait_for("the query's answer", RESULT_PANE).await?;
 
     // The page opens with the docs explorer showing; only the type needs choosing.
-    browser.wait_for("docs explorer on screen", DOCS_SHOWN).await?;
-    browser.wait_for("Device in the docs' type list", OPEN_DEVICE_DOCS).await?;
+    browser
+        .wait_for("docs explorer on screen", DOCS_SHOWN)
+        .await?;
+    browser
+        .wait_for("Device in the docs' type list", OPEN_DEVICE_DOCS)
+        .await?;
     let device_docs = browser.wait_for("the Device docs", DEVICE_DOCS).await?;
 
     let urls = browser.script(REQUESTED_URLS).await?;
@@ -154,7 +161,10 @@ async fn observe(browser: &Browser, page: String) -> Result<Observed, String> {
         editor: text(editor),
         result: text(result),
         device_docs: text(device_docs),
-        urls: urls.iter().map(|u| u.as_str().unwrap_or("").to_string()).collect(),
+        urls: urls
+            .iter()
+            .map(|u| u.as_str().unwrap_or("").to_string())
+            .collect(),
     })
 }
 
@@ -181,127 +191,4 @@ fn skip_or_fail(why: &str, fix: &str) {
     // Straight to stderr: the test harness would swallow `eprintln!` from a passing test.
     let notice = format!("skipping the GraphiQL browser test: {why}\n");
     let _ = std::io::Write::write_all(&mut std::io::stderr(), notice.as_bytes());
-}
-
-/// chromedriver in its own process group, and one headless Chromium session through it.
-struct Browser {
-    driver: Child,
-    profile: PathBuf,
-    client: Option<Client>,
-}
-
-impl Browser {
-    /// Starts chromedriver on a free loopback port and opens a session with a fresh profile.
-    async fn start() -> Browser {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free loopback port")
-            .port();
-        let profile = std::env::temp_dir().join(format!(
-            "kandji-gateway-chromium-{}-{port}",
-            std::process::id()
-        ));
-        let driver = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .process_group(0)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let mut browser = Browser {
-            driver,
-            profile,
-            client: None,
-        };
-
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < STEP_TIMEOUT, "chromedriver never listened");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-
-        // The resolver rule keeps every host but loopback unreachable, whatever the page asks.
-        let args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1280,900",
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            &format!("--user-data-dir={}", browser.profile.display()),
-        ];
-        let capabilities = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
-        });
-        let Value::Object(capabilities) = capabilities else {
-            unreachable!("a JSON object")
-        };
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("chromedriver opens a Chromium session");
-        browser.client = Some(client);
-        browser
-    }
-
-    fn client(&self) -> &Client {
-        self.client.as_ref().expect("a session")
-    }
-
-    async fn goto(&self, url: &str) -> Result<(), String> {
-        self.client().goto(url).await.map_err(|e| format!("opening {url}: {e}"))
-    }
-
-    async fn click(&self, css: &str) -> Result<(), String> {
-        let element = self.client().find(Locator::Css(css)).await;
-        let clicked = match element {
-            Ok(element) => element.click().await,
-            Err(e) => Err(e),
-        };
-        clicked.map_err(|e| format!("clicking {css}: {e}"))
-    }
-
-    async fn script(&self, script: &str) -> Result<Value, String> {
-        let value = self.client().execute(script, Vec::new()).await;
-        value.map_err(|e| format!("running a script: {e}"))
-    }
-
-    /// Runs `script` until it returns something other than `null`, and returns that.
-    async fn wait_for(&self, what: &str, script: &str) -> Result<Value, String> {
-        let started = Instant::now();
-        loop {
-            let value = self.script(script).await?;
-            if !value.is_null() {
-                return Ok(value);
-            }
-            if started.elapsed() > STEP_TIMEOUT {
-                let page = self.script("return document.body.innerText.slice(0, 800);").await?;
-                return Err(format!("no {what} after {STEP_TIMEOUT:?}; the page shows: {page}"));
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-
-    /// Ends the session, which closes Chromium.
-    async fn close(mut self) {
-        if let Some(client) = self.client.take() {
-            let _ = client.close().await;
-        }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // The group holds chromedriver and anything it started that is still running.
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.driver.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
-    }
 }

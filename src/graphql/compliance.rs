@@ -14,6 +14,7 @@ use futures::StreamExt;
 use super::blueprint::LibraryItem;
 use super::device::{App, DeviceLibraryItem};
 use super::errors::upstream;
+use super::state;
 use crate::cache::TenantLibraryItem;
 use crate::compliance::{
     AppFact, CheckResult, CheckStatus, ComplianceControl, ComplianceStatus, DeviceFacts,
@@ -294,12 +295,15 @@ impl DeviceCompliance {
     /// Evaluates `device`, reporting upstream failures as errors at this field's path while
     /// still answering with the checks that could be decided.
     pub async fn resolve(ctx: &Context<'_>, device: &DeviceRecord) -> Result<Option<Self>> {
-        let loader = ctx.data_unchecked::<DataLoader<ComplianceLoader>>();
-        let Some(evaluation) = loader
-            .load_one(device.device_id.clone())
-            .await
-            .map_err(upstream)?
-        else {
+        let evaluation = match ctx.data_opt::<DataLoader<ComplianceLoader>>() {
+            Some(loader) => loader
+                .load_one(device.device_id.clone())
+                .await
+                .map_err(upstream)?,
+            // Without a loader (a schema executed directly), evaluate this device alone.
+            None => Some(Arc::new(evaluate_device(state(ctx), device).await)),
+        };
+        let Some(evaluation) = evaluation else {
             return Ok(None);
         };
         for error in &evaluation.errors {

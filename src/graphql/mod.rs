@@ -12,7 +12,6 @@ mod user;
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
 
 pub use query::Query;
@@ -29,12 +28,24 @@ pub fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription
 
 /// The schema serving `gateway`.
 pub fn build_schema(gateway: Arc<GatewayState>) -> GatewaySchema {
-    let loader = DataLoader::new(compliance::ComplianceLoader(gateway.clone()), tokio::spawn);
-    schema_builder()
-        .data(gateway)
-        .data(loader)
-        .limit_depth(16)
-        .finish()
+    schema_builder().data(gateway).limit_depth(16).finish()
+}
+
+/// Adds what one request needs to `request`: a compliance loader that batches the request's
+/// `Device.compliance` fields, whose upstream calls count against `stats`.
+pub fn prepare_request(
+    request: async_graphql::Request,
+    gateway: &Arc<GatewayState>,
+    stats: &Arc<crate::telemetry::RequestStats>,
+) -> async_graphql::Request {
+    let stats = stats.clone();
+    let spawner =
+        move |work| tokio::spawn(crate::telemetry::RequestStats::scope(stats.clone(), work));
+    let loader = async_graphql::dataloader::DataLoader::new(
+        compliance::ComplianceLoader(gateway.clone()),
+        spawner,
+    );
+    request.data(loader)
 }
 
 /// The SDL that `schema.graphql` holds.
