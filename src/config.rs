@@ -204,6 +204,17 @@ pub struct Options {
 pub struct ConfigFile {
     /// Compliance rules.
     pub compliance: ComplianceSettings,
+    /// People: the identity provider's roster.
+    pub people: PeopleSettings,
+}
+
+/// The `[people]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PeopleSettings {
+    /// A CSV, text or JSON file of the identity provider's emails; relative to the
+    /// configuration file. Each user then says whether its email matches it exactly.
+    pub roster: Option<PathBuf>,
 }
 
 impl ConfigFile {
@@ -211,7 +222,7 @@ impl ConfigFile {
     pub fn load(path: &std::path::Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the configuration file {}: {e}", path.display()))?;
-        let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+        let mut file: ConfigFile = toml::from_str(&text).map_err(|e| {
             format!(
                 "the configuration file {} is not valid: {e}",
                 path.display()
@@ -220,6 +231,14 @@ impl ConfigFile {
         file.compliance
             .validate()
             .map_err(|e| format!("the configuration file {}: {e}", path.display()))?;
+        if let Some(roster) = &mut file.people.roster
+            && roster.is_relative()
+        {
+            *roster = path
+                .parent()
+                .unwrap_or(std::path::Path::new("."))
+                .join(&*roster);
+        }
         Ok(file)
     }
 }
@@ -250,5 +269,29 @@ impl Options {
             blueprints_ttl: Duration::from_secs(self.cache_directory_ttl),
             ..CacheSettings::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_configuration_file_with_a_typo_is_refused_naming_the_file_and_key() {
+        let path =
+            std::env::temp_dir().join(format!("kandji-gateway-typo-{}.toml", std::process::id()));
+        std::fs::write(&path, "[compliance]\nstale_after_dayz = 3\n").unwrap();
+        let error = ConfigFile::load(&path).unwrap_err();
+        assert!(error.contains(&path.display().to_string()), "{error}");
+        assert!(error.contains("stale_after_dayz"), "{error}");
+    }
+
+    #[test]
+    fn a_roster_path_is_relative_to_the_configuration_file() {
+        let dir = std::env::temp_dir().join(format!("kandji-gateway-rel-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("c.toml"), "[people]\nroster = \"r.csv\"\n").unwrap();
+        let file = ConfigFile::load(&dir.join("c.toml")).unwrap();
+        assert_eq!(file.people.roster, Some(dir.join("r.csv")));
     }
 }

@@ -15,6 +15,7 @@ pub mod config;
 pub mod graphiql;
 pub mod graphql;
 pub mod kandji;
+pub mod people;
 pub mod server;
 pub mod startup;
 pub mod state;

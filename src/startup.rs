@@ -147,6 +147,10 @@ pub fn build_state(
         Some(path) => ConfigFile::load(path).map_err(StartupError::Config)?,
         None => ConfigFile::default(),
     };
+    let roster = match &file.people.roster {
+        Some(path) => Some(crate::people::Roster::load(path).map_err(StartupError::Config)?),
+        None => None,
+    };
     let tenant = TenantInfo {
         region: upstream.api.region(),
         api_host: upstream.api.host().to_string(),
@@ -166,6 +170,7 @@ pub fn build_state(
         max_page_size: options.max_page_size.max(1),
         fan_out: options.upstream_concurrency.max(1),
         bulk: crate::state::BulkSwitch::new(options.no_bulk),
+        roster,
     }))
 }
 

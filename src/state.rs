@@ -18,6 +18,8 @@ pub struct GatewayState {
     pub fan_out: usize,
     /// Whether the fleet-wide endpoints may be used.
     pub bulk: BulkSwitch,
+    /// The identity provider's emails, when a roster is configured.
+    pub roster: Option<crate::people::Roster>,
 }
 
 /// Remembers that the fleet-wide endpoints failed (usually a missing permission), so the

@@ -90,6 +90,15 @@ impl User {
         Ok(self.record(ctx).await?.and_then(|r| r.job_title.clone()))
     }
 
+    /// How the email compares with the identity provider's roster (exact match, as Drata
+    /// matches; `CASE_MISMATCH` will not link). Null when no roster is configured.
+    async fn idp_match(&self, ctx: &Context<'_>) -> Option<crate::people::IdpMatch> {
+        state(ctx)
+            .roster
+            .as_ref()
+            .map(|r| r.classify(self.email.as_deref()))
+    }
+
     /// Devices assigned to this user.
     async fn devices(&self, ctx: &Context<'_>) -> Result<Option<Vec<Device>>> {
         let index = state(ctx).cache.devices().await.map_err(upstream)?;

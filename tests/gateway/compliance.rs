@@ -423,3 +423,55 @@ async fn eu_macs_fail_screen_lock_because_the_tenant_has_no_screen_saver_item() 
         json!(["SCREEN_LOCK"])
     );
 }
+
+#[tokio::test]
+async fn a_roster_flags_users_matched_case_mismatched_and_missing() {
+    let dir = std::env::temp_dir().join(format!("kandji-gateway-roster-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let probe = Env::default().await;
+    let users = probe.kandji("users").await;
+    let users = users["results"].as_array().unwrap();
+    let exact = users[0]["email"].as_str().unwrap().to_string();
+    let shouted = users[1]["email"].as_str().unwrap().to_uppercase();
+    let absent = users[2]["email"].as_str().unwrap().to_string();
+    std::fs::write(
+        dir.join("roster.csv"),
+        format!("name,email\nA,{exact}\nB,{shouted}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("gateway.toml"),
+        "[people]\nroster = \"roster.csv\"\n",
+    )
+    .unwrap();
+
+    let mut setup = Setup::default();
+    setup.gateway_args.extend([
+        "--config".to_string(),
+        dir.join("gateway.toml").display().to_string(),
+    ]);
+    let env = Env::start(setup).await;
+    let query = "query($e: String) { user(email: $e) { email idpMatch } }";
+    let classify = |email: String| {
+        let env = &env;
+        async move { env.data(query, json!({"e": email})).await["user"]["idpMatch"].clone() }
+    };
+    assert_eq!(classify(exact).await, "MATCHED");
+    assert_eq!(
+        classify(users[1]["email"].as_str().unwrap().to_string()).await,
+        "CASE_MISMATCH"
+    );
+    assert_eq!(classify(absent).await, "MISSING");
+
+    let without = probe
+        .data(
+            "{ users(first: 1) { edges { node { idpMatch } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        without["users"]["edges"][0]["node"]["idpMatch"],
+        Value::Null,
+        "no roster, no verdict"
+    );
+}
