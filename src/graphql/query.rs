@@ -38,15 +38,18 @@ pub struct DeviceFilter {
     pub failing_control: Option<ComplianceControl>,
 }
 
+/// Whether `value` contains `needle` ignoring case; no needle matches everything.
+fn contains(value: Option<&str>, needle: &Option<String>) -> bool {
+    needle.as_ref().is_none_or(|n| {
+        value
+            .unwrap_or("")
+            .to_lowercase()
+            .contains(&n.to_lowercase())
+    })
+}
+
 impl DeviceFilter {
     fn matches_list_fields(&self, d: &DeviceRecord) -> bool {
-        let contains = |value: Option<&str>, needle: &Option<String>| match needle {
-            Some(n) => value
-                .unwrap_or("")
-                .to_lowercase()
-                .contains(&n.to_lowercase()),
-            None => true,
-        };
         self.platform
             .is_none_or(|p| Platform::from_kandji(&d.platform) == p)
             && self
@@ -217,13 +220,6 @@ impl Query {
         let page = PageRequest::new(first, after.as_deref(), gateway.max_page_size)?;
         let directory = gateway.cache.users().await.map_err(upstream)?;
         let filter = filter.unwrap_or_default();
-        let contains = |value: Option<&str>, needle: &Option<String>| match needle {
-            Some(n) => value
-                .unwrap_or("")
-                .to_lowercase()
-                .contains(&n.to_lowercase()),
-            None => true,
-        };
         let users: Vec<_> = directory
             .users
             .iter()
