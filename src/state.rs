@@ -51,13 +51,18 @@ impl BulkSwitch {
         denied_at.is_none_or(|at| at.elapsed() > BULK_RETRY_AFTER)
     }
 
-    /// Records that they failed with `error`.
+    /// Records that they failed with `error`. Only a refused permission switches them off
+    /// for a while; any other failure falls back to per-device calls for this query alone.
     pub fn deny(&self, error: &crate::kandji::KandjiError) {
+        if !matches!(error, crate::kandji::KandjiError::Forbidden { .. }) {
+            tracing::warn!(error = %error, "fleet-wide read failed: using per-device calls for this query");
+            return;
+        }
         let mut denied_at = self.denied_at.lock().unwrap_or_else(|e| e.into_inner());
         if denied_at.is_none() {
             tracing::warn!(
                 error = %error,
-                "fleet-wide endpoints unavailable: using per-device calls for compliance"
+                "fleet-wide endpoints not permitted: using per-device calls for compliance"
             );
         }
         *denied_at = Some(std::time::Instant::now());

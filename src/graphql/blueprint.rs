@@ -42,34 +42,46 @@ impl Blueprint {
     }
 
     /// The description (reads the blueprint list).
-    async fn description(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let blueprints = state(ctx).cache.blueprints().await.map_err(upstream)?;
-        let found = blueprints.iter().find(|b| b.id == self.id);
-        Ok(found
-            .and_then(|b| b.description.clone())
-            .filter(|d| !d.is_empty()))
+    async fn description(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        let result: Result<Option<String>> = async {
+            let blueprints = state(ctx).cache.blueprints().await.map_err(upstream)?;
+            let found = blueprints.iter().find(|b| b.id == self.id);
+            Ok(found
+                .and_then(|b| b.description.clone())
+                .filter(|d| !d.is_empty()))
+        }
+        .await;
+        result.transpose()
     }
 
     /// How many computers Kandji counts on the blueprint (reads the blueprint list).
-    async fn computers_count(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
-        let blueprints = state(ctx).cache.blueprints().await.map_err(upstream)?;
-        Ok(blueprints
-            .iter()
-            .find(|b| b.id == self.id)
-            .and_then(|b| b.computers_count))
+    async fn computers_count(&self, ctx: &Context<'_>) -> Option<Result<i64>> {
+        let result: Result<Option<i64>> = async {
+            let blueprints = state(ctx).cache.blueprints().await.map_err(upstream)?;
+            Ok(blueprints
+                .iter()
+                .find(|b| b.id == self.id)
+                .and_then(|b| b.computers_count))
+        }
+        .await;
+        result.transpose()
     }
 
     /// The library items the blueprint assigns.
-    async fn library_items(&self, ctx: &Context<'_>) -> Result<Option<Vec<LibraryItem>>> {
-        let library = state(ctx).cache.tenant_library().await.map_err(upstream)?;
-        let items = library
-            .iter()
-            .filter(|item| item.blueprint_ids.contains(&self.id))
-            .map(|item| LibraryItem {
-                id: ID(item.id.clone()),
-                name: item.name.clone(),
-            })
-            .collect();
-        Ok(Some(items))
+    async fn library_items(&self, ctx: &Context<'_>) -> Option<Result<Vec<LibraryItem>>> {
+        let result: Result<Option<Vec<LibraryItem>>> = async {
+            let library = state(ctx).cache.tenant_library().await.map_err(upstream)?;
+            let items = library
+                .iter()
+                .filter(|item| item.blueprint_ids.contains(&self.id))
+                .map(|item| LibraryItem {
+                    id: ID(item.id.clone()),
+                    name: item.name.clone(),
+                })
+                .collect();
+            Ok(Some(items))
+        }
+        .await;
+        result.transpose()
     }
 }

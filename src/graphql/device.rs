@@ -160,13 +160,17 @@ impl Device {
     }
 
     /// Hardware, FileVault, MDM, agent and security details (one upstream call per device).
-    async fn details(&self, ctx: &Context<'_>) -> Result<Option<DeviceDetails>> {
-        let details = state(ctx)
-            .cache
-            .details(&self.0.device_id)
-            .await
-            .map_err(upstream)?;
-        Ok(Some(DeviceDetails(details)))
+    async fn details(&self, ctx: &Context<'_>) -> Option<Result<DeviceDetails>> {
+        let result: Result<Option<DeviceDetails>> = async {
+            let details = state(ctx)
+                .cache
+                .details(&self.0.device_id)
+                .await
+                .map_err(upstream)?;
+            Ok(Some(DeviceDetails(details)))
+        }
+        .await;
+        result.transpose()
     }
 
     /// Installed apps (one upstream call per device), filtered by name.
@@ -176,71 +180,81 @@ impl Device {
         #[graphql(default = 50, desc = "How many apps to return.")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
         #[graphql(desc = "Which apps to return.")] filter: Option<AppFilter>,
-    ) -> Result<Option<AppConnection>> {
-        let gateway = state(ctx);
-        let page = PageRequest::new(first, after.as_deref(), gateway.max_page_size)?;
-        let apps = gateway
-            .cache
-            .apps(&self.0.device_id)
-            .await
-            .map_err(upstream)?;
-        let needle = filter.and_then(|f| f.name).map(|n| n.to_lowercase());
-        let matching: Vec<&AppRecord> = apps
-            .apps
-            .iter()
-            .filter(|a| match &needle {
-                Some(n) => a
-                    .app_name
-                    .as_deref()
-                    .unwrap_or("")
-                    .to_lowercase()
-                    .contains(n),
-                None => true,
-            })
-            .collect();
-        let (edges, page_info) = page.slice(&matching);
-        let device_id = &self.0.device_id;
-        let edges = edges
-            .into_iter()
-            .map(|(cursor, app)| {
-                let position = apps
-                    .apps
-                    .iter()
-                    .position(|a| std::ptr::eq(a, app))
-                    .unwrap_or(0);
-                AppEdge {
-                    cursor,
-                    node: App::new(device_id, position, app),
-                }
-            })
-            .collect();
-        Ok(Some(AppConnection {
-            edges,
-            page_info,
-            total_count: matching.len(),
-        }))
+    ) -> Option<Result<AppConnection>> {
+        let result: Result<Option<AppConnection>> = async {
+            let gateway = state(ctx);
+            let page = PageRequest::new(first, after.as_deref(), gateway.max_page_size)?;
+            let apps = gateway
+                .cache
+                .apps(&self.0.device_id)
+                .await
+                .map_err(upstream)?;
+            let needle = filter.and_then(|f| f.name).map(|n| n.to_lowercase());
+            let matching: Vec<&AppRecord> = apps
+                .apps
+                .iter()
+                .filter(|a| match &needle {
+                    Some(n) => a
+                        .app_name
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .contains(n),
+                    None => true,
+                })
+                .collect();
+            let (edges, page_info) = page.slice(&matching);
+            let device_id = &self.0.device_id;
+            let edges = edges
+                .into_iter()
+                .map(|(cursor, app)| {
+                    let position = apps
+                        .apps
+                        .iter()
+                        .position(|a| std::ptr::eq(a, app))
+                        .unwrap_or(0);
+                    AppEdge {
+                        cursor,
+                        node: App::new(device_id, position, app),
+                    }
+                })
+                .collect();
+            Ok(Some(AppConnection {
+                edges,
+                page_info,
+                total_count: matching.len(),
+            }))
+        }
+        .await;
+        result.transpose()
     }
 
     /// Library items assigned to the device and their status on it (one upstream call).
-    async fn library_items(&self, ctx: &Context<'_>) -> Result<Option<Vec<DeviceLibraryItem>>> {
-        let items = state(ctx)
-            .cache
-            .library_items(&self.0.device_id)
-            .await
-            .map_err(upstream)?;
-        let device_id = &self.0.device_id;
-        Ok(Some(
-            items
-                .library_items
-                .iter()
-                .map(|i| DeviceLibraryItem::new(device_id, i))
-                .collect(),
-        ))
+    async fn library_items(&self, ctx: &Context<'_>) -> Option<Result<Vec<DeviceLibraryItem>>> {
+        let result: Result<Option<Vec<DeviceLibraryItem>>> = async {
+            let items = state(ctx)
+                .cache
+                .library_items(&self.0.device_id)
+                .await
+                .map_err(upstream)?;
+            let device_id = &self.0.device_id;
+            Ok(Some(
+                items
+                    .library_items
+                    .iter()
+                    .map(|i| DeviceLibraryItem::new(device_id, i))
+                    .collect(),
+            ))
+        }
+        .await;
+        result.transpose()
     }
 
     /// Compliance per control, with evidence. Macs only; other platforms are `NOT_SUPPORTED`.
-    async fn compliance(&self, ctx: &Context<'_>) -> Result<Option<DeviceCompliance>> {
-        DeviceCompliance::resolve(ctx, &self.0).await
+    async fn compliance(&self, ctx: &Context<'_>) -> Option<Result<DeviceCompliance>> {
+        let result: Result<Option<DeviceCompliance>> =
+            async { DeviceCompliance::resolve(ctx, &self.0).await }.await;
+        result.transpose()
     }
 }
 

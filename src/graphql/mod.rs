@@ -1,4 +1,9 @@
 //! The GraphQL schema: types and resolvers over the cached Kandji tenant.
+//!
+//! Every field backed by a Kandji call is nullable and returns `Option<Result<T>>`: a failure
+//! then answers `null` with the error at the field's path, and its siblings still answer.
+//! (async-graphql 7.2 drops the key of a field returning `Result<Option<T>>` that fails, which
+//! frontends cannot tell from a field they did not ask for.)
 
 mod blueprint;
 mod compliance;

@@ -194,18 +194,22 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Kandji's device id.")] id: ID,
-    ) -> Result<Option<Device>> {
-        let cache = &state(ctx).cache;
-        if let Ok(index) = cache.devices().await
-            && let Some(device) = index.get(&id)
-        {
-            return Ok(Some(Device(device.clone())));
+    ) -> Option<Result<Device>> {
+        let result: Result<Option<Device>> = async {
+            let cache = &state(ctx).cache;
+            if let Ok(index) = cache.devices().await
+                && let Some(device) = index.get(&id)
+            {
+                return Ok(Some(Device(device.clone())));
+            }
+            match cache.client().device(&id).await {
+                Ok(record) => Ok(Some(Device(Arc::new(record)))),
+                Err(KandjiError::NotFound { .. }) => Ok(None),
+                Err(error) => Err(upstream(error)),
+            }
         }
-        match cache.client().device(&id).await {
-            Ok(record) => Ok(Some(Device(Arc::new(record)))),
-            Err(KandjiError::NotFound { .. }) => Ok(None),
-            Err(error) => Err(upstream(error)),
-        }
+        .await;
+        result.transpose()
     }
 
     /// People in Kandji's user directory, filtered and paged.
@@ -252,19 +256,23 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "Kandji's user id.")] id: Option<ID>,
         #[graphql(desc = "The email, matched exactly.")] email: Option<String>,
-    ) -> Result<Option<User>> {
-        let directory = match (&id, &email) {
-            (None, None) | (Some(_), Some(_)) => {
-                return Err(bad_request("pass exactly one of `id` or `email` to `user`"));
-            }
-            _ => state(ctx).cache.users().await.map_err(upstream)?,
-        };
-        let found = match (id, email) {
-            (Some(id), _) => directory.get(&id),
-            (_, Some(email)) => directory.by_email(email.trim()),
-            _ => None,
-        };
-        Ok(found.cloned().map(User::from_record))
+    ) -> Option<Result<User>> {
+        let result: Result<Option<User>> = async {
+            let directory = match (&id, &email) {
+                (None, None) | (Some(_), Some(_)) => {
+                    return Err(bad_request("pass exactly one of `id` or `email` to `user`"));
+                }
+                _ => state(ctx).cache.users().await.map_err(upstream)?,
+            };
+            let found = match (id, email) {
+                (Some(id), _) => directory.get(&id),
+                (_, Some(email)) => directory.by_email(email.trim()),
+                _ => None,
+            };
+            Ok(found.cloned().map(User::from_record))
+        }
+        .await;
+        result.transpose()
     }
 
     /// Every blueprint.

@@ -38,9 +38,12 @@ impl Tenant {
 
     /// Which permissions the API token holds, probed with one call per endpoint (the same
     /// probes as `kandji-gateway check`), refreshed every few minutes.
-    async fn permissions(&self, ctx: &Context<'_>) -> Result<Vec<TokenPermission>> {
-        let report = state(ctx).cache.permissions().await.map_err(upstream)?;
-        Ok(report
+    async fn permissions(&self, ctx: &Context<'_>) -> Option<Result<Vec<TokenPermission>>> {
+        let report = match state(ctx).cache.permissions().await {
+            Ok(report) => report,
+            Err(error) => return Some(Err(upstream(error))),
+        };
+        Some(Ok(report
             .lines
             .iter()
             .map(|line| {
@@ -59,7 +62,7 @@ impl Tenant {
                     detail,
                 }
             })
-            .collect())
+            .collect()))
     }
 
     /// Whether this is the embedded demo tenant (no Kandji URL configured).

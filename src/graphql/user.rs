@@ -76,18 +76,24 @@ impl User {
     }
 
     /// Whether the identity provider reports the user active (reads the user directory).
-    async fn active(&self, ctx: &Context<'_>) -> Result<Option<bool>> {
-        Ok(self.record(ctx).await?.and_then(|r| r.active))
+    async fn active(&self, ctx: &Context<'_>) -> Option<Result<bool>> {
+        let result: Result<Option<bool>> =
+            async { Ok(self.record(ctx).await?.and_then(|r| r.active)) }.await;
+        result.transpose()
     }
 
     /// Department (reads the user directory).
-    async fn department(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.record(ctx).await?.and_then(|r| r.department.clone()))
+    async fn department(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        let result: Result<Option<String>> =
+            async { Ok(self.record(ctx).await?.and_then(|r| r.department.clone())) }.await;
+        result.transpose()
     }
 
     /// Job title (reads the user directory).
-    async fn job_title(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.record(ctx).await?.and_then(|r| r.job_title.clone()))
+    async fn job_title(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        let result: Result<Option<String>> =
+            async { Ok(self.record(ctx).await?.and_then(|r| r.job_title.clone())) }.await;
+        result.transpose()
     }
 
     /// How the email compares with the identity provider's roster (exact match, as Drata
@@ -100,14 +106,18 @@ impl User {
     }
 
     /// Devices assigned to this user.
-    async fn devices(&self, ctx: &Context<'_>) -> Result<Option<Vec<Device>>> {
-        let index = state(ctx).cache.devices().await.map_err(upstream)?;
-        let devices = index
-            .devices
-            .iter()
-            .filter(|d| d.user.as_ref().is_some_and(|u| u.id == self.id))
-            .map(|d| Device(d.clone()))
-            .collect();
-        Ok(Some(devices))
+    async fn devices(&self, ctx: &Context<'_>) -> Option<Result<Vec<Device>>> {
+        let result: Result<Option<Vec<Device>>> = async {
+            let index = state(ctx).cache.devices().await.map_err(upstream)?;
+            let devices = index
+                .devices
+                .iter()
+                .filter(|d| d.user.as_ref().is_some_and(|u| u.id == self.id))
+                .map(|d| Device(d.clone()))
+                .collect();
+            Ok(Some(devices))
+        }
+        .await;
+        result.transpose()
     }
 }
