@@ -3,31 +3,40 @@
 //!
 //! - library item statuses across devices (`/library/library-items/{id}/status`), only for the
 //!   items that enforce a control;
-//! - Prism `filevault` for the disk-encryption flag;
+//! - the device list filtered by `filevault_enabled=true` and `=false` for the disk-encryption
+//!   flag of every Mac, with or without the agent (a Mac in neither list has no reported flag
+//!   and is read one by one, as the per-device path would);
 //! - Prism `apps` filtered to the password managers' bundle ids and names.
 //!
-//! These need the *Library items* and *Visibility (Prism)* permissions that Drata does not ask
-//! for; without them the gateway falls back to per-device calls, with the same answers.
+//! Statuses and Prism need the *Library items* and *Visibility (Prism)* permissions that Drata
+//! does not ask for; without them the gateway falls back to per-device calls, with the same
+//! answers.
+
+mod pages;
+mod verdicts;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use futures::future::try_join_all;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::cache::TenantCache;
 use crate::compliance::{ComplianceSettings, enforces_a_control};
 use crate::kandji::KandjiResult;
-use crate::kandji::models::{
-    AppRecord, DeviceApps, DeviceLibraryItems, LibraryItemStatus, PrismFileVaultRow,
-};
+use crate::kandji::models::{AppRecord, DeviceApps, DeviceLibraryItems, LibraryItemStatus};
+use pages::{PrismQuery, device_ids_where, statuses_first, statuses_rest};
+pub use verdicts::KeptVerdicts;
 
 /// What the fleet-wide endpoints say about every device.
 #[derive(Debug, Default)]
 pub struct FleetFacts {
     library: HashMap<String, Arc<DeviceLibraryItems>>,
     apps: HashMap<String, Arc<DeviceApps>>,
-    filevault: HashMap<String, Option<bool>>,
+    filevault: HashMap<String, bool>,
+    /// Verdicts already computed from these facts.
+    pub verdicts: KeptVerdicts,
 }
 
 impl FleetFacts {
@@ -51,9 +60,9 @@ impl FleetFacts {
         })
     }
 
-    /// The FileVault flag, when Prism has a row for the device.
+    /// The FileVault flag, when the device is in one of the two filtered device lists.
     pub fn filevault_enabled(&self, device_id: &str) -> Option<bool> {
-        self.filevault.get(device_id).copied().flatten()
+        self.filevault.get(device_id).copied()
     }
 }
 
@@ -69,9 +78,10 @@ struct PrismAppRow {
 pub async fn fetch(cache: &TenantCache, settings: &ComplianceSettings) -> KandjiResult<FleetFacts> {
     let client = cache.client();
     let library = cache.tenant_library().await?;
-    let control_items: Vec<_> = library
+    let control_items: Vec<&str> = library
         .iter()
         .filter(|item| enforces_a_control(settings, &item.id, &item.name))
+        .map(|item| item.id.as_str())
         .collect();
 
     let bundle_ids: Vec<&str> = settings
@@ -86,37 +96,91 @@ pub async fn fetch(cache: &TenantCache, settings: &ComplianceSettings) -> Kandji
         .collect();
     let by_bundle = json!({"bundle_id": {"in": bundle_ids}});
     let by_name = json!({"app_name": {"like": name_patterns}});
+    let by_bundle = PrismQuery {
+        category: "apps",
+        filter: &by_bundle,
+    };
+    let by_name = PrismQuery {
+        category: "apps",
+        filter: &by_name,
+    };
 
-    // One call to each kind of fleet-wide endpoint first: a token without the permission is
-    // then refused once, not once per item.
-    let filevault = client.prism::<PrismFileVaultRow>("filevault", None).await?;
-    let mut statuses = Vec::with_capacity(control_items.len());
-    if let Some(first) = control_items.first() {
-        statuses.push(client.library_item_statuses(&first.id).await?);
-    }
-    let rest = futures::future::try_join_all(
-        control_items
-            .iter()
-            .skip(1)
-            .map(|item| Box::pin(client.library_item_statuses(&item.id))),
-    );
-    let (rest, apps_by_bundle, apps_by_name) = tokio::try_join!(
-        rest,
-        Box::pin(client.prism::<PrismAppRow>("apps", Some(&by_bundle))),
-        Box::pin(client.prism::<PrismAppRow>("apps", Some(&by_name))),
+    // The first page of each permission-gated listing, together: a token without the
+    // permissions is refused once per endpoint, before anything else is spent.
+    let first_status = async {
+        match control_items.first() {
+            Some(id) => statuses_first(client, id).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let (first_status, bundle_first, name_first) = tokio::try_join!(
+        first_status,
+        by_bundle.first::<PrismAppRow>(client),
+        by_name.first::<PrismAppRow>(client),
     )?;
-    statuses.extend(rest);
 
-    let mut library_rows: HashMap<String, Vec<LibraryItemStatus>> = HashMap::new();
-    for row in statuses.into_iter().flatten() {
+    // Then every other page at once, with the two FileVault lists.
+    let statuses = async {
+        let first = match (control_items.first(), first_status) {
+            (Some(id), Some(page)) => statuses_rest(client, id, page).await?,
+            _ => vec![],
+        };
+        let rest = try_join_all(control_items.iter().skip(1).map(|id| async move {
+            let page = statuses_first(client, id).await?;
+            statuses_rest(client, id, page).await
+        }))
+        .await?;
+        Ok(first
+            .into_iter()
+            .chain(rest.into_iter().flatten())
+            .collect::<Vec<_>>())
+    };
+    let (statuses, apps_by_bundle, apps_by_name, encrypted, unencrypted) = tokio::try_join!(
+        statuses,
+        by_bundle.rest(client, bundle_first),
+        by_name.rest(client, name_first),
+        device_ids_where(client, ("filevault_enabled", "true")),
+        device_ids_where(client, ("filevault_enabled", "false")),
+    )?;
+
+    let filevault = unencrypted
+        .into_iter()
+        .map(|id| (id, false))
+        .chain(encrypted.into_iter().map(|id| (id, true)))
+        .collect();
+    Ok(FleetFacts {
+        library: library_by_device(statuses),
+        apps: apps_by_device(apps_by_bundle.into_iter().chain(apps_by_name)),
+        filevault,
+        verdicts: KeptVerdicts::default(),
+    })
+}
+
+/// Status rows grouped by device, in the order Kandji sent them.
+fn library_by_device(statuses: Vec<LibraryItemStatus>) -> HashMap<String, Arc<DeviceLibraryItems>> {
+    let mut rows: HashMap<String, Vec<LibraryItemStatus>> = HashMap::new();
+    for row in statuses {
         let Some(device) = row.computer.as_ref().map(|c| c.id.clone()) else {
             continue;
         };
-        library_rows.entry(device).or_default().push(row);
+        rows.entry(device).or_default().push(row);
     }
-    let mut app_rows: HashMap<String, Vec<AppRecord>> = HashMap::new();
-    for row in apps_by_bundle.into_iter().chain(apps_by_name) {
-        let apps = app_rows.entry(row.device_id).or_default();
+    rows.into_iter()
+        .map(|(id, library_items)| {
+            let items = DeviceLibraryItems {
+                device_id: id.clone(),
+                library_items,
+            };
+            (id, Arc::new(items))
+        })
+        .collect()
+}
+
+/// Prism app rows grouped by device, one row per app.
+fn apps_by_device(rows: impl Iterator<Item = PrismAppRow>) -> HashMap<String, Arc<DeviceApps>> {
+    let mut by_device: HashMap<String, Vec<AppRecord>> = HashMap::new();
+    for row in rows {
+        let apps = by_device.entry(row.device_id).or_default();
         // The two filters overlap: keep one row per app.
         if !apps
             .iter()
@@ -125,33 +189,14 @@ pub async fn fetch(cache: &TenantCache, settings: &ComplianceSettings) -> Kandji
             apps.push(row.app);
         }
     }
-
-    Ok(FleetFacts {
-        library: library_rows
-            .into_iter()
-            .map(|(id, rows)| {
-                let items = DeviceLibraryItems {
-                    device_id: id.clone(),
-                    library_items: rows,
-                };
-                (id, Arc::new(items))
-            })
-            .collect(),
-        apps: app_rows
-            .into_iter()
-            .map(|(id, apps)| {
-                (
-                    id.clone(),
-                    Arc::new(DeviceApps {
-                        device_id: id,
-                        apps,
-                    }),
-                )
-            })
-            .collect(),
-        filevault: filevault
-            .into_iter()
-            .map(|row| (row.device_id, row.status))
-            .collect(),
-    })
+    by_device
+        .into_iter()
+        .map(|(id, apps)| {
+            let apps = DeviceApps {
+                device_id: id.clone(),
+                apps,
+            };
+            (id, Arc::new(apps))
+        })
+        .collect()
 }

@@ -1,25 +1,34 @@
-//! Per-resource moka caches in front of the Kandji client.
+//! Per-resource caches in front of the Kandji client, so that a warm dashboard never waits on
+//! Kandji and a cold one costs each resource once.
 //!
 //! Each resource (the device list, one device's details, apps or library items, the users, the
-//! blueprints, the tenant's library) has its own lifetime. Concurrent misses on the same key
-//! share one upstream call (moka's `try_get_with`), and failures are never cached as values: the
-//! next request tries Kandji again.
+//! blueprints, the tenant's library, the fleet-wide compliance facts) has its own lifetime,
+//! after which it is served stale for at most `max_stale` while one background refresh runs
+//! (see [`resource`]). Concurrent misses on the same key share one upstream call, and failures
+//! are never cached. The per-device caches are bounded by an approximate byte budget (see
+//! [`weight`]); the lists are single entries, replaced whole.
 
-use std::collections::HashMap;
-use std::hash::Hash;
+mod index;
+mod resource;
+#[cfg(test)]
+mod resource_tests;
+pub mod weight;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use moka::future::Cache;
+use crate::bulk::FleetFacts;
+use crate::check::CheckReport;
+use crate::compliance::ComplianceSettings;
+use crate::kandji::models::{BlueprintRecord, DeviceApps, DeviceDetails, DeviceLibraryItems};
+use crate::kandji::{KandjiClient, KandjiResult};
 
-use crate::kandji::models::{
-    BlueprintRecord, DeviceApps, DeviceDetails, DeviceLibraryItems, DeviceRecord, NamedRef,
-    UserRecord,
-};
-use crate::kandji::{KandjiClient, KandjiError, KandjiResult};
-use crate::telemetry::RequestStats;
+pub use index::{DeviceIndex, TenantLibraryItem, UserIndex};
+use resource::{Capacity, Resource};
+use weight::weight;
 
-/// How long each resource stays fresh.
+/// How long each resource stays fresh, how long it may then be served stale, and how much
+/// memory the per-device caches may take.
 #[derive(Debug, Clone)]
 pub struct CacheSettings {
     /// The device list.
@@ -28,14 +37,18 @@ pub struct CacheSettings {
     pub details_ttl: Duration,
     /// One device's apps.
     pub apps_ttl: Duration,
-    /// One device's library items.
+    /// One device's library items (and the fleet-wide compliance facts).
     pub library_items_ttl: Duration,
     /// The user directory.
     pub users_ttl: Duration,
-    /// Blueprints and the tenant's library.
+    /// Blueprints, the tenant's library and the token's permissions.
     pub blueprints_ttl: Duration,
-    /// Most per-device entries kept for each per-device resource.
-    pub max_devices: u64,
+    /// How long past its lifetime an entry is still answered while one refresh runs in the
+    /// background. Zero turns stale-while-revalidate off.
+    pub max_stale: Duration,
+    /// About how many bytes the per-device caches (details, apps, library items) hold in all:
+    /// half for apps, a quarter each for details and library items.
+    pub max_device_bytes: u64,
 }
 
 impl Default for CacheSettings {
@@ -47,118 +60,28 @@ impl Default for CacheSettings {
             library_items_ttl: Duration::from_secs(120),
             users_ttl: Duration::from_secs(300),
             blueprints_ttl: Duration::from_secs(600),
-            max_devices: 50_000,
+            max_stale: Duration::from_secs(600),
+            max_device_bytes: 128 * 1024 * 1024,
         }
     }
 }
 
-/// One cached resource, named for metrics.
-struct Resource<K, V> {
+/// A resource held as one entry: a list replaced whole by each refresh.
+fn single<V: Clone + Send + Sync + 'static>(
     name: &'static str,
-    cache: Cache<K, V>,
+    ttl: Duration,
+    stale: Duration,
+) -> Resource<(), V> {
+    Resource::new(name, ttl, stale, Capacity::Entries(1))
 }
 
-impl<K, V> Resource<K, V>
-where
-    K: Hash + Eq + Send + Sync + Clone + 'static,
-    V: Clone + Send + Sync + 'static,
-{
-    fn new(name: &'static str, ttl: Duration, capacity: u64) -> Self {
-        let cache = Cache::builder()
-            .time_to_live(ttl)
-            .max_capacity(capacity)
-            .build();
-        Self { name, cache }
-    }
-
-    /// The cached value, or the result of `fetch` shared by every concurrent caller.
-    async fn get(&self, key: K, fetch: impl Future<Output = KandjiResult<V>>) -> KandjiResult<V> {
-        if let Some(value) = self.cache.get(&key).await {
-            metrics::counter!("gateway_cache_hits_total", "cache" => self.name).increment(1);
-            RequestStats::record_cache(true);
-            return Ok(value);
-        }
-        metrics::counter!("gateway_cache_misses_total", "cache" => self.name).increment(1);
-        RequestStats::record_cache(false);
-        self.cache
-            .try_get_with(key, fetch)
-            .await
-            .map_err(|e: Arc<KandjiError>| (*e).clone())
-    }
-}
-
-/// The device list with the look-ups resolvers need.
-#[derive(Debug, Default)]
-pub struct DeviceIndex {
-    /// Devices in Kandji's order.
-    pub devices: Vec<Arc<DeviceRecord>>,
-    by_id: HashMap<String, usize>,
-}
-
-impl DeviceIndex {
-    /// Indexes a device list.
-    pub fn new(devices: Vec<DeviceRecord>) -> Self {
-        let devices: Vec<_> = devices.into_iter().map(Arc::new).collect();
-        let by_id = devices
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.device_id.clone(), i))
-            .collect();
-        Self { devices, by_id }
-    }
-
-    /// A device by its id.
-    pub fn get(&self, id: &str) -> Option<&Arc<DeviceRecord>> {
-        self.by_id.get(id).map(|&i| &self.devices[i])
-    }
-}
-
-/// The user directory with look-ups.
-#[derive(Debug, Default)]
-pub struct UserIndex {
-    /// Users in Kandji's order.
-    pub users: Vec<Arc<UserRecord>>,
-    by_id: HashMap<String, usize>,
-}
-
-impl UserIndex {
-    /// Indexes a user list.
-    pub fn new(users: Vec<UserRecord>) -> Self {
-        let users: Vec<_> = users.into_iter().map(Arc::new).collect();
-        let by_id = users
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.id.clone(), i))
-            .collect();
-        Self { users, by_id }
-    }
-
-    /// A user by id.
-    pub fn get(&self, id: &str) -> Option<&Arc<UserRecord>> {
-        self.by_id.get(id).map(|&i| &self.users[i])
-    }
-
-    /// A user by email, matched exactly (as Drata matches).
-    pub fn by_email(&self, email: &str) -> Option<&Arc<UserRecord>> {
-        self.users
-            .iter()
-            .find(|u| u.email.as_deref() == Some(email))
-    }
-}
-
-/// A library item that exists in the tenant, with the blueprints that assign it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TenantLibraryItem {
-    /// The item's id.
-    pub id: String,
-    /// The item's name.
-    pub name: String,
-    /// Blueprints assigning it.
-    pub blueprint_ids: Vec<String>,
-}
-
-/// The cached view of one Kandji tenant.
+/// The cached view of one Kandji tenant. Cheap to clone: clones share the caches.
+#[derive(Clone)]
 pub struct TenantCache {
+    inner: Arc<Caches>,
+}
+
+struct Caches {
     client: KandjiClient,
     devices: Resource<(), Arc<DeviceIndex>>,
     details: Resource<String, Arc<DeviceDetails>>,
@@ -167,145 +90,164 @@ pub struct TenantCache {
     users: Resource<(), Arc<UserIndex>>,
     blueprints: Resource<(), Arc<Vec<BlueprintRecord>>>,
     tenant_library: Resource<(), Arc<Vec<TenantLibraryItem>>>,
-    permissions: Resource<(), Arc<crate::check::CheckReport>>,
-    fleet_facts: Resource<(), Arc<crate::bulk::FleetFacts>>,
+    permissions: Resource<(), Arc<CheckReport>>,
+    fleet_facts: Resource<(), Arc<FleetFacts>>,
 }
 
 impl TenantCache {
     /// Caches in front of `client`.
     pub fn new(client: KandjiClient, settings: &CacheSettings) -> Self {
-        let per_device = settings.max_devices;
-        Self {
+        let stale = settings.max_stale;
+        let budget = settings.max_device_bytes;
+        let inner = Caches {
             client,
-            devices: Resource::new("device_list", settings.device_list_ttl, 1),
-            details: Resource::new("device_details", settings.details_ttl, per_device),
-            apps: Resource::new("device_apps", settings.apps_ttl, per_device),
+            devices: single("device_list", settings.device_list_ttl, stale),
+            details: Resource::new(
+                "device_details",
+                settings.details_ttl,
+                stale,
+                Capacity::Bytes(budget / 4, weight),
+            ),
+            apps: Resource::new(
+                "device_apps",
+                settings.apps_ttl,
+                stale,
+                Capacity::Bytes(budget / 2, weight),
+            ),
             library_items: Resource::new(
                 "device_library_items",
                 settings.library_items_ttl,
-                per_device,
+                stale,
+                Capacity::Bytes(budget / 4, weight),
             ),
-            users: Resource::new("users", settings.users_ttl, 1),
-            blueprints: Resource::new("blueprints", settings.blueprints_ttl, 1),
-            tenant_library: Resource::new("tenant_library", settings.blueprints_ttl, 1),
-            permissions: Resource::new("permissions", settings.blueprints_ttl, 1),
-            fleet_facts: Resource::new("fleet_facts", settings.library_items_ttl, 1),
+            users: single("users", settings.users_ttl, stale),
+            blueprints: single("blueprints", settings.blueprints_ttl, stale),
+            tenant_library: single("tenant_library", settings.blueprints_ttl, stale),
+            permissions: single("permissions", settings.blueprints_ttl, stale),
+            fleet_facts: single("fleet_facts", settings.library_items_ttl, stale),
+        };
+        Self {
+            inner: Arc::new(inner),
         }
     }
 
     /// The client behind the cache.
     pub fn client(&self) -> &KandjiClient {
-        &self.client
+        &self.inner.client
     }
 
     /// Every device.
     pub async fn devices(&self) -> KandjiResult<Arc<DeviceIndex>> {
-        let client = &self.client;
-        self.devices
-            .get((), async {
-                Ok(Arc::new(DeviceIndex::new(client.list_devices().await?)))
-            })
-            .await
+        let client = self.client().clone();
+        let fetch = || async move { Ok(Arc::new(DeviceIndex::new(client.list_devices().await?))) };
+        self.inner.devices.get((), fetch).await
     }
 
     /// One device's details.
     pub async fn details(&self, id: &str) -> KandjiResult<Arc<DeviceDetails>> {
-        let client = &self.client;
-        self.details
-            .get(id.to_string(), async {
-                client.device_details(id).await.map(Arc::new)
-            })
-            .await
+        let (client, key) = (self.client().clone(), id.to_string());
+        let fetch = || async move { client.device_details(&key).await.map(Arc::new) };
+        self.inner.details.get(id.to_string(), fetch).await
     }
 
     /// One device's apps.
     pub async fn apps(&self, id: &str) -> KandjiResult<Arc<DeviceApps>> {
-        let client = &self.client;
-        self.apps
-            .get(id.to_string(), async {
-                client.device_apps(id).await.map(Arc::new)
-            })
-            .await
+        let (client, key) = (self.client().clone(), id.to_string());
+        let fetch = || async move { client.device_apps(&key).await.map(Arc::new) };
+        self.inner.apps.get(id.to_string(), fetch).await
     }
 
     /// One device's library items.
     pub async fn library_items(&self, id: &str) -> KandjiResult<Arc<DeviceLibraryItems>> {
-        let client = &self.client;
-        let fetch = async { client.device_library_items(id).await.map(Arc::new) };
-        self.library_items.get(id.to_string(), fetch).await
+        let (client, key) = (self.client().clone(), id.to_string());
+        let fetch = || async move { client.device_library_items(&key).await.map(Arc::new) };
+        self.inner.library_items.get(id.to_string(), fetch).await
     }
 
     /// The user directory.
     pub async fn users(&self) -> KandjiResult<Arc<UserIndex>> {
-        let client = &self.client;
-        self.users
-            .get((), async {
-                Ok(Arc::new(UserIndex::new(client.list_users().await?)))
-            })
-            .await
+        let client = self.client().clone();
+        let fetch = || async move { Ok(Arc::new(UserIndex::new(client.list_users().await?))) };
+        self.inner.users.get((), fetch).await
     }
 
     /// Every blueprint.
     pub async fn blueprints(&self) -> KandjiResult<Arc<Vec<BlueprintRecord>>> {
-        let client = &self.client;
-        self.blueprints
-            .get((), async { client.list_blueprints().await.map(Arc::new) })
-            .await
+        let client = self.client().clone();
+        let fetch = || async move { client.list_blueprints().await.map(Arc::new) };
+        self.inner.blueprints.get((), fetch).await
     }
 
     /// Every library item assigned by any blueprint: the tenant's library as far as the API
     /// shows it (there is no single "list library items" endpoint).
     pub async fn tenant_library(&self) -> KandjiResult<Arc<Vec<TenantLibraryItem>>> {
-        let fetch = async {
-            let blueprints = self.blueprints().await?;
+        let cache = self.clone();
+        let fetch = || async move {
+            let blueprints = cache.blueprints().await?;
+            let client = cache.client();
             let lists = futures::future::try_join_all(
                 blueprints
                     .iter()
-                    .map(|b| self.client.blueprint_library_items(&b.id)),
+                    .map(|b| client.blueprint_library_items(&b.id)),
             )
             .await?;
-            Ok(Arc::new(merge_library(blueprints.iter().zip(lists))))
+            Ok(Arc::new(index::merge_library(blueprints.iter().zip(lists))))
         };
-        self.tenant_library.get((), fetch).await
+        self.inner.tenant_library.get((), fetch).await
     }
-}
 
-impl TenantCache {
     /// Compliance facts for the whole fleet from the fleet-wide endpoints.
     pub async fn fleet_facts(
         &self,
-        settings: &crate::compliance::ComplianceSettings,
-    ) -> KandjiResult<Arc<crate::bulk::FleetFacts>> {
-        let fetch = async { crate::bulk::fetch(self, settings).await.map(Arc::new) };
-        self.fleet_facts.get((), fetch).await
+        settings: &ComplianceSettings,
+    ) -> KandjiResult<Arc<FleetFacts>> {
+        let (cache, settings) = (self.clone(), settings.clone());
+        let fetch = || async move {
+            let facts = Box::pin(crate::bulk::fetch(&cache, &settings)).await?;
+            Ok(Arc::new(facts))
+        };
+        self.inner.fleet_facts.get((), fetch).await
+    }
+
+    /// The fleet-wide compliance facts if they are cached (fresh or stale), without reading
+    /// Kandji when they are not: once read, they serve every page of devices for free.
+    pub async fn cached_fleet_facts(
+        &self,
+        settings: &ComplianceSettings,
+    ) -> Option<Arc<FleetFacts>> {
+        let (cache, settings) = (self.clone(), settings.clone());
+        let fetch = || async move {
+            let facts = Box::pin(crate::bulk::fetch(&cache, &settings)).await?;
+            Ok(Arc::new(facts))
+        };
+        self.inner.fleet_facts.peek((), fetch).await
     }
 
     /// Which permissions the token holds, probed once per directory lifetime.
-    pub async fn permissions(&self) -> KandjiResult<Arc<crate::check::CheckReport>> {
-        let client = &self.client;
-        self.permissions
-            .get((), async { Ok(Arc::new(crate::check::run(client).await)) })
-            .await
+    pub async fn permissions(&self) -> KandjiResult<Arc<CheckReport>> {
+        let client = self.client().clone();
+        let fetch = || async move { Ok(Arc::new(crate::check::run(&client).await)) };
+        self.inner.permissions.get((), fetch).await
     }
-}
 
-fn merge_library<'a>(
-    lists: impl Iterator<Item = (&'a BlueprintRecord, Vec<NamedRef>)>,
-) -> Vec<TenantLibraryItem> {
-    let mut items: Vec<TenantLibraryItem> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for (blueprint, list) in lists {
-        for item in list {
-            let i = *index.entry(item.id.clone()).or_insert_with(|| {
-                items.push(TenantLibraryItem {
-                    id: item.id.clone(),
-                    name: item.name.clone(),
-                    blueprint_ids: vec![],
-                });
-                items.len() - 1
-            });
-            items[i].blueprint_ids.push(blueprint.id.clone());
-        }
+    /// Approximate bytes held by the per-device caches (details, apps, library items), after
+    /// moka's pending evictions have run.
+    pub async fn device_bytes(&self) -> u64 {
+        let inner = &self.inner;
+        inner.details.run_pending_tasks().await;
+        inner.apps.run_pending_tasks().await;
+        inner.library_items.run_pending_tasks().await;
+        inner.details.weighted_size()
+            + inner.apps.weighted_size()
+            + inner.library_items.weighted_size()
     }
-    items
+
+    /// Per-device entries held (details, apps and library items together).
+    pub async fn device_entries(&self) -> u64 {
+        let inner = &self.inner;
+        inner.details.run_pending_tasks().await;
+        inner.apps.run_pending_tasks().await;
+        inner.library_items.run_pending_tasks().await;
+        inner.details.entry_count() + inner.apps.entry_count() + inner.library_items.entry_count()
+    }
 }

@@ -68,7 +68,7 @@ pub struct Options {
 
     /// The API token (required with a URL). Never logged.
     #[arg(long, env = "KANDJI_API_TOKEN", hide_env_values = true, global = true)]
-    pub kandji_token: Option<String>,
+    pub kandji_token: Option<SecretText>,
 
     /// Send upstream requests to this origin (e.g. http://127.0.0.1:7001) while keeping the
     /// URL's host as the Host header: for local runs against mock-kandji.
@@ -184,6 +184,25 @@ pub struct Options {
     )]
     pub cache_directory_ttl: u64,
 
+    /// Seconds past its lifetime a cached entry is still answered while one refresh runs in
+    /// the background (stale-while-revalidate); 0 = off, callers then wait for Kandji.
+    #[arg(
+        long,
+        env = "GATEWAY_CACHE_MAX_STALE_SECS",
+        default_value_t = 600,
+        global = true
+    )]
+    pub cache_max_stale_secs: u64,
+
+    /// Megabytes the per-device caches (details, apps, library items) may hold, about.
+    #[arg(
+        long,
+        env = "GATEWAY_CACHE_MAX_MB",
+        default_value_t = 128,
+        global = true
+    )]
+    pub cache_max_mb: u64,
+
     /// Devices per tenant in the embedded mock (no Kandji URL).
     #[arg(
         long,
@@ -196,6 +215,135 @@ pub struct Options {
     /// Seed of the embedded mock's fleet.
     #[arg(long, env = "GATEWAY_MOCK_SEED", default_value_t = 42, global = true)]
     pub mock_seed: u64,
+
+    /// Deepest field nesting a query may have (GraphiQL's schema query needs 15).
+    #[arg(long, env = "GATEWAY_MAX_DEPTH", default_value_t = 16, global = true)]
+    pub max_depth: usize,
+
+    /// Highest cost a query may have: each field costs 1, and a field taking `first`
+    /// multiplies the cost of its selection by `first` (README, "Limits").
+    #[arg(
+        long,
+        env = "GATEWAY_MAX_COMPLEXITY",
+        default_value_t = 20_000,
+        global = true
+    )]
+    pub max_complexity: u64,
+
+    /// Most aliased fields one query may have.
+    #[arg(long, env = "GATEWAY_MAX_ALIASES", default_value_t = 30, global = true)]
+    pub max_aliases: usize,
+
+    /// Largest request body accepted, in bytes (larger: 413 PAYLOAD_TOO_LARGE).
+    #[arg(
+        long,
+        env = "GATEWAY_MAX_BODY_BYTES",
+        default_value_t = 1_048_576,
+        global = true
+    )]
+    pub max_body_bytes: usize,
+
+    /// Most operations in one batch (a JSON array of requests).
+    #[arg(
+        long,
+        env = "GATEWAY_MAX_BATCH_SIZE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub max_batch_size: usize,
+
+    /// How long one GraphQL request may run, in milliseconds, before it is answered with
+    /// DEADLINE_EXCEEDED.
+    #[arg(
+        long,
+        env = "GATEWAY_REQUEST_DEADLINE_MS",
+        default_value_t = 60_000,
+        global = true
+    )]
+    pub request_deadline_ms: u64,
+
+    /// Answer no introspection queries (GraphiQL then has no docs or completion).
+    #[arg(long, env = "GATEWAY_NO_INTROSPECTION", global = true)]
+    pub no_introspection: bool,
+
+    /// Do not serve GraphiQL.
+    #[arg(long, env = "GATEWAY_NO_GRAPHIQL", global = true)]
+    pub no_graphiql: bool,
+
+    /// Queries remembered for automatic persisted queries (0 turns them off).
+    #[arg(
+        long,
+        env = "GATEWAY_APQ_CACHE_SIZE",
+        default_value_t = 1_000,
+        global = true
+    )]
+    pub apq_cache_size: u64,
+
+    /// Client API keys, comma-separated, 16 to 256 characters each; clients send one as
+    /// `Authorization: Bearer <key>` or `X-API-Key: <key>`. Required to listen on a
+    /// non-loopback address (or --allow-unauthenticated). Never logged.
+    #[arg(long, env = "GATEWAY_API_KEYS", hide_env_values = true, global = true)]
+    pub api_keys: Option<crate::http::access::ApiKeysText>,
+
+    /// Listen on a non-loopback address without client API keys (when something in front of
+    /// the gateway authenticates clients).
+    #[arg(long, env = "GATEWAY_ALLOW_UNAUTHENTICATED", global = true)]
+    pub allow_unauthenticated: bool,
+
+    /// Origins browsers may call the API from, comma-separated, or `*`. Default: on loopback,
+    /// pages served from localhost, 127.0.0.1 or [::1] on any port; elsewhere none.
+    #[arg(
+        long,
+        env = "GATEWAY_CORS_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Seconds a browser may reuse a successful answer (`Cache-Control: private,
+    /// max-age=N`); 0 sends `private, no-cache`. Answers with errors are `no-store`.
+    #[arg(
+        long,
+        env = "GATEWAY_RESPONSE_MAX_AGE_SECS",
+        default_value_t = 15,
+        global = true
+    )]
+    pub response_max_age_secs: u64,
+
+    /// Seconds to let in-flight requests finish after SIGINT or SIGTERM before exiting.
+    #[arg(
+        long,
+        env = "GATEWAY_SHUTDOWN_TIMEOUT_SECS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub shutdown_timeout_secs: u64,
+}
+
+/// A secret from the command line or environment (the Kandji token): `Debug` prints nothing
+/// of it, so logging the options never leaks it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText(String);
+
+impl SecretText {
+    /// The secret itself, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for SecretText {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(SecretText(s.to_string()))
+    }
+}
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 /// The TOML configuration file.
@@ -267,7 +415,8 @@ impl Options {
             library_items_ttl: device,
             users_ttl: Duration::from_secs(self.cache_directory_ttl),
             blueprints_ttl: Duration::from_secs(self.cache_directory_ttl),
-            ..CacheSettings::default()
+            max_stale: Duration::from_secs(self.cache_max_stale_secs),
+            max_device_bytes: self.cache_max_mb.saturating_mul(1024 * 1024),
         }
     }
 }
@@ -275,6 +424,14 @@ impl Options {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_of_the_options_hides_the_token() {
+        let cli = Cli::parse_from(["kandji-gateway", "--kandji-token", "99999999-8888-4777-8666-555555555555"]);
+        let printed = format!("{cli:?}");
+        assert!(!printed.contains("9999"), "{printed}");
+        assert_eq!(cli.options.kandji_token.unwrap().expose(), "99999999-8888-4777-8666-555555555555");
+    }
 
     #[test]
     fn a_configuration_file_with_a_typo_is_refused_naming_the_file_and_key() {

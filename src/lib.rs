@@ -5,7 +5,9 @@
 //! - [`compliance`]: pure compliance rules over Kandji data;
 //! - [`graphql`]: the schema (types and resolvers);
 //! - [`server`]: the HTTP server (router, GraphiQL, health, metrics);
-//! - [`config`]: command line, environment and configuration file.
+//! - [`http`]: GraphQL over HTTP, limits, persisted queries, API keys, CORS, shutdown;
+//! - [`config`]: command line, environment and configuration file;
+//! - [`shared`]: the optional Redis tier that lets replicas share a cache and a rate budget.
 
 pub mod bulk;
 pub mod cache;
@@ -14,9 +16,11 @@ pub mod compliance;
 pub mod config;
 pub mod graphiql;
 pub mod graphql;
+pub mod http;
 pub mod kandji;
 pub mod people;
 pub mod server;
+pub mod shared;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use kandji_gateway::config::{Cli, Command};
+use kandji_gateway::http::HttpSettings;
+use kandji_gateway::http::access::AccessPolicy;
 use kandji_gateway::{check, graphql, server, startup};
 
 #[tokio::main]
@@ -52,6 +54,8 @@ fn fail(error: &dyn std::fmt::Display) -> ExitCode {
 }
 
 async fn serve(options: kandji_gateway::config::Options) -> Result<(), Box<dyn std::error::Error>> {
+    // Refuse an unsafe listen address before anything starts.
+    let settings = HttpSettings::from_options(&options)?;
     let upstream = match startup::configured_upstream(&options)? {
         Some(upstream) => upstream,
         None => startup::embedded_upstream(&options).await?,
@@ -72,10 +76,29 @@ async fn serve(options: kandji_gateway::config::Options) -> Result<(), Box<dyn s
     } else {
         tracing::info!(tenant.host = %host, "serving Kandji tenant");
     }
-    tracing::info!("GraphiQL on http://{address}/  (GraphQL endpoint http://{address}/graphql)");
+    if settings.graphiql {
+        tracing::info!(
+            "GraphiQL on http://{address}/  (GraphQL endpoint http://{address}/graphql)"
+        );
+    } else {
+        tracing::info!("GraphQL endpoint http://{address}/graphql");
+    }
+    match &settings.access {
+        AccessPolicy::ApiKeys(keys) => {
+            tracing::info!(keys = keys.len(), "clients must send an API key");
+        }
+        AccessPolicy::Open if !address.ip().is_loopback() => {
+            tracing::warn!(
+                "serving {address} without client API keys (--allow-unauthenticated): anyone \
+                 who can reach it can read the tenant"
+            );
+        }
+        AccessPolicy::Open => {}
+    }
 
-    let schema = graphql::build_schema(state.clone());
-    server::serve(listener, server::app(schema, state), shutdown_signal()).await?;
+    let schema = graphql::build_schema(state.clone(), &settings);
+    let app = server::app(schema, state, &settings);
+    server::serve_with_drain(listener, app, shutdown_signal(), settings.shutdown_timeout).await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -94,9 +117,9 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down: finishing in-flight requests");
+    let signal = tokio::select! {
+        _ = ctrl_c => "SIGINT",
+        _ = term => "SIGTERM",
+    };
+    tracing::info!(signal, "shutdown signal received");
 }

@@ -1,40 +1,49 @@
-//! The HTTP server: GraphQL over HTTP, GraphiQL, health checks and metrics.
+//! The HTTP server: the router (GraphQL, GraphiQL, health, readiness, metrics) and the layers
+//! around it (client API keys, CORS, compression, in-flight counting, request metrics).
 //!
 //! `app` builds the router and `serve` runs it until shutdown; `main` and the tests call the
-//! same two functions.
+//! same functions. The GraphQL endpoint itself lives in `http::endpoint`.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
-use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
-use axum::extract::{FromRequest, MatchedPath, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::json;
+use tower_http::compression::CompressionLayer;
 
-use crate::graphql::{GatewaySchema, prepare_request};
+use crate::graphql::GatewaySchema;
+use crate::http::endpoint::{GraphqlEndpoint, get_graphql, post_graphql};
+use crate::http::{HttpSettings, access, shutdown};
 use crate::state::GatewayState;
-use crate::telemetry::RequestStats;
+
+pub use crate::http::shutdown::serve_with_drain;
 
 /// How recently Kandji must have answered for `/readyz` to pass without a probe.
 const READY_WITHIN: Duration = Duration::from_secs(60);
 
-/// What the router's handlers share.
-#[derive(Clone)]
-pub struct ServerState {
-    schema: GatewaySchema,
-    gateway: Arc<GatewayState>,
-}
+/// How long `/readyz` waits for its probe of Kandji.
+const READY_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Upper bounds, in seconds, of the duration histograms' buckets.
+const DURATION_BUCKETS: [f64; 13] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+];
 
 /// The process-wide Prometheus recorder (installed once, shared by every server in a process).
 pub fn metrics_handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
-        let recorder = PrometheusBuilder::new().build_recorder();
+        // Histograms with buckets (not summaries) so that replicas can be aggregated.
+        let recorder = PrometheusBuilder::new()
+            .set_buckets(&DURATION_BUCKETS)
+            .expect("the bucket list is not empty")
+            .build_recorder();
         let handle = recorder.handle();
         // Another recorder may already be installed (an embedding program); then ours stays
         // empty rather than failing the server.
@@ -43,22 +52,92 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
     })
 }
 
-/// The gateway's router.
-pub fn app(schema: GatewaySchema, gateway: Arc<GatewayState>) -> Router {
+/// Describes every metric once, and creates the rate-limit counters at zero so that a
+/// dashboard sees them before the first wait.
+fn describe_metrics() {
+    static DESCRIBED: Once = Once::new();
+    DESCRIBED.call_once(|| {
+        use metrics::{Unit, describe_counter, describe_histogram};
+        describe_counter!(
+            "gateway_http_requests_total",
+            "HTTP requests, by method, route and status"
+        );
+        describe_histogram!(
+            "gateway_http_request_duration_seconds",
+            Unit::Seconds,
+            "HTTP request duration, by method and route"
+        );
+        describe_counter!(
+            "kandji_upstream_requests_total",
+            "Kandji API calls, by endpoint and status"
+        );
+        describe_histogram!(
+            "kandji_upstream_request_duration_seconds",
+            Unit::Seconds,
+            "Kandji API call duration, by endpoint"
+        );
+        describe_counter!(
+            "gateway_cache_hits_total",
+            "Cache lookups answered from the cache, by cache"
+        );
+        describe_counter!(
+            "gateway_cache_misses_total",
+            "Cache lookups that went to Kandji, by cache"
+        );
+        describe_counter!(
+            "kandji_rate_limit_waits_total",
+            "Waits for the Kandji rate limit, by reason (client_limiter, upstream_429)"
+        );
+        for reason in ["client_limiter", "upstream_429"] {
+            metrics::counter!("kandji_rate_limit_waits_total", "reason" => reason).increment(0);
+        }
+    });
+}
+
+/// The gateway's router for `schema` over `gateway`'s tenant, with `settings`.
+pub fn app(schema: GatewaySchema, gateway: Arc<GatewayState>, settings: &HttpSettings) -> Router {
     metrics_handle();
-    let state = ServerState { schema, gateway };
-    Router::new()
-        .route("/", get(graphiql))
-        .route("/graphql", get(graphql_get).post(graphql_post))
+    describe_metrics();
+    let settings = Arc::new(settings.clone());
+
+    let graphql = Router::new()
+        .route("/graphql", get(get_graphql).post(post_graphql))
+        .with_state(GraphqlEndpoint::new(
+            schema,
+            gateway.clone(),
+            settings.clone(),
+        ));
+    let operations = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
-        .merge(crate::graphiql::routes())
+        .with_state(gateway);
+    let mut router = Router::new().merge(graphql).merge(operations);
+    if settings.graphiql {
+        router = router
+            .route("/", get(graphiql))
+            .merge(crate::graphiql::routes());
+    }
+
+    // Layers, innermost first: keys, compression, CORS (which answers preflights before the
+    // key check), in-flight counting for the shutdown, metrics for everything.
+    let router = router
+        .layer(middleware::from_fn_with_state(
+            settings.access.clone(),
+            access::require_api_key,
+        ))
+        .layer(CompressionLayer::new());
+    let router = match settings.cors.layer() {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router
+        .layer(middleware::from_fn(shutdown::count_in_flight))
         .layer(middleware::from_fn(record_http))
-        .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then finishes in-flight requests.
+/// Serves `app` on `listener` until `shutdown` resolves, then finishes in-flight requests
+/// (with no time limit; `serve_with_drain` has one).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
@@ -73,94 +152,47 @@ async fn graphiql() -> Html<String> {
     crate::graphiql::page()
 }
 
-/// `GET /graphql`: GraphiQL for browsers, a query for everyone else.
-async fn graphql_get(
-    State(state): State<ServerState>,
-    headers: HeaderMap,
-    request: Request,
-) -> Response {
-    let has_query = request.uri().query().is_some_and(|q| q.contains("query="));
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
-    if !has_query && wants_html {
-        return graphiql().await.into_response();
-    }
-    if !has_query {
-        let body = json!({"errors": [{"message": "GET /graphql needs a `query` parameter, e.g. /graphql?query={tenant{region}}", "extensions": {"code": "BAD_REQUEST"}}]});
-        return (StatusCode::BAD_REQUEST, Json(body)).into_response();
-    }
-    match GraphQLBatchRequest::from_request(request, &state).await {
-        Ok(batch) => execute(state, batch).await.into_response(),
-        Err(rejection) => rejection.into_response(),
-    }
+/// Headers for probe answers, which must never come from a cache.
+const NO_STORE: [(header::HeaderName, HeaderValue); 1] =
+    [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))];
+
+async fn healthz() -> Response {
+    (NO_STORE, Json(json!({"status": "ok"}))).into_response()
 }
 
-/// `POST /graphql`: one request or a batch (a JSON array).
-async fn graphql_post(State(state): State<ServerState>, batch: GraphQLBatchRequest) -> Response {
-    execute(state, batch).await.into_response()
-}
-
-async fn execute(state: ServerState, batch: GraphQLBatchRequest) -> GraphQLResponse {
-    let stats = Arc::new(RequestStats::default());
-    let batch = match batch.into_inner() {
-        async_graphql::BatchRequest::Single(r) => {
-            async_graphql::BatchRequest::Single(prepare_request(r, &state.gateway, &stats))
-        }
-        async_graphql::BatchRequest::Batch(requests) => async_graphql::BatchRequest::Batch(
-            requests
-                .into_iter()
-                .map(|r| prepare_request(r, &state.gateway, &stats))
-                .collect(),
-        ),
-    };
-    let operation = match &batch {
-        async_graphql::BatchRequest::Single(r) => r.operation_name.clone(),
-        async_graphql::BatchRequest::Batch(_) => Some("<batch>".to_string()),
-    };
-    let started = Instant::now();
-    let response = RequestStats::scope(stats.clone(), state.schema.execute_batch(batch)).await;
-    tracing::info!(
-        graphql.operation = operation.as_deref().unwrap_or("<anonymous>"),
-        duration_ms = started.elapsed().as_millis() as u64,
-        upstream.calls = stats.upstream_calls(),
-        cache.hits = stats.cache_hits(),
-        cache.misses = stats.cache_misses(),
-        ok = response.is_ok(),
-        "graphql request"
-    );
-    response.into()
-}
-
-async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({"status": "ok"}))
-}
-
-/// Ready when Kandji answered recently; otherwise probes it once with the device list.
-async fn readyz(State(state): State<ServerState>) -> Response {
-    let client = state.gateway.cache.client();
+/// Ready when Kandji answered recently; otherwise probes it once with the device list. Not
+/// ready while the tenant rejects the token or cannot be reached.
+async fn readyz(State(gateway): State<Arc<GatewayState>>) -> Response {
+    let client = gateway.cache.client();
     if client
         .last_success_age()
         .is_some_and(|age| age < READY_WITHIN)
     {
-        return Json(json!({"status": "ready"})).into_response();
+        return (NO_STORE, Json(json!({"status": "ready"}))).into_response();
     }
-    match client.probe().await {
-        Ok(()) => Json(json!({"status": "ready"})).into_response(),
-        Err(error) => {
-            let body =
-                json!({"status": "not ready", "code": error.code(), "reason": error.to_string()});
-            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+    let body = match tokio::time::timeout(READY_PROBE_TIMEOUT, client.probe()).await {
+        Ok(Ok(())) => return (NO_STORE, Json(json!({"status": "ready"}))).into_response(),
+        Ok(Err(error)) => {
+            json!({"status": "not ready", "code": error.code(), "reason": error.to_string()})
         }
-    }
+        Err(_) => json!({
+            "status": "not ready",
+            "code": "UPSTREAM_TIMEOUT",
+            "reason": format!("Kandji did not answer within {} s", READY_PROBE_TIMEOUT.as_secs()),
+        }),
+    };
+    (StatusCode::SERVICE_UNAVAILABLE, NO_STORE, Json(body)).into_response()
 }
 
-async fn metrics_text() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        metrics_handle().render(),
-    )
+async fn metrics_text() -> Response {
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+    ];
+    (headers, metrics_handle().render()).into_response()
 }
 
 /// Counts and times every HTTP request by route and status.

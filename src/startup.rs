@@ -86,7 +86,8 @@ pub fn configured_upstream(options: &Options) -> Result<Option<Upstream>, Startu
     let api = ApiUrl::parse(url)?;
     let token = options
         .kandji_token
-        .as_deref()
+        .as_ref()
+        .map(|t| t.expose())
         .ok_or(StartupError::MissingToken)?;
     let token = ApiToken::new(token).map_err(StartupError::Token)?;
     let connect_to = options

@@ -167,11 +167,13 @@ fn judge(gateway: &GatewayState, device: &DeviceRecord, gathered: Gathered) -> E
 }
 
 /// Whether the fleet-wide endpoints cost fewer calls than three per Mac for `macs` of a
-/// fleet with `fleet_macs` Macs: about ten calls for the library, then per 300 Macs one page
-/// for each control item (about six) and three Prism pages.
+/// fleet with `fleet_macs` Macs. Per 300 Macs they read about one status page for each of
+/// some eight control items, a page for each of the two Prism app queries and a page of the
+/// FileVault lists; plus one call for the second FileVault list and one for the tenant's
+/// library beyond what the per-device path reads too.
 fn bulk_is_cheaper(macs: usize, fleet_macs: usize) -> bool {
     let pages = fleet_macs.div_ceil(300).max(1);
-    macs * 3 > 10 + 9 * pages
+    macs * 3 > 2 + 11 * pages
 }
 
 /// Evaluates many devices with as few upstream calls as the token allows: the fleet-wide
@@ -182,16 +184,12 @@ pub async fn evaluate_many(
     devices: &[Arc<DeviceRecord>],
 ) -> Vec<Evaluation> {
     let macs = devices.iter().filter(|d| is_mac(d)).count();
-    let fleet_macs = match gateway.cache.devices().await {
-        Ok(index) => index.devices.iter().filter(|d| is_mac(d)).count(),
-        Err(_) => macs,
-    };
-    if bulk_is_cheaper(macs, fleet_macs)
-        && gateway.bulk.is_allowed()
-        && let Some(facts) = Box::pin(fleet_facts(gateway)).await
+    if gateway.bulk.is_allowed()
+        && let Some(facts) = Box::pin(fleet_facts(gateway, macs)).await
     {
         let tenant = gateway.cache.tenant_library().await.ok();
-        // Prism rows come from the agent: Macs without one (MDM only) are read one by one.
+        // A Mac in neither FileVault list has no reported flag: read its details, as the
+        // per-device path would.
         let unseen: Vec<&str> = devices
             .iter()
             .filter(|d| is_mac(d) && facts.filevault_enabled(&d.device_id).is_none())
@@ -204,30 +202,48 @@ pub async fn evaluate_many(
             .iter()
             .map(|device| {
                 let id = device.device_id.as_str();
-                let gathered = if is_mac(device) {
-                    let mut errors = vec![];
-                    let details = details.remove(id).and_then(|d| ok_or_note(d, &mut errors));
-                    Gathered {
-                        filevault_enabled: facts.filevault_enabled(id).or_else(|| {
-                            details.as_ref().and_then(|d| d.filevault.filevault_enabled)
-                        }),
-                        details,
-                        library: Some(facts.library_items(id)),
-                        apps: Some(facts.apps(id)),
-                        tenant: tenant.clone(),
-                        errors,
-                    }
-                } else {
-                    Gathered {
+                if !is_mac(device) {
+                    let nothing = Gathered {
                         details: None,
                         filevault_enabled: None,
                         library: None,
                         apps: None,
                         tenant: None,
                         errors: vec![],
-                    }
+                    };
+                    return judge(gateway, device, nothing);
+                }
+                let (library, apps) = (facts.library_items(id), facts.apps(id));
+                if let Some(verdict) = facts.verdicts.get(device, &tenant) {
+                    return Evaluation {
+                        verdict,
+                        device_id: id.to_string(),
+                        library: Some(library),
+                        apps: Some(apps),
+                        tenant: tenant.clone(),
+                        errors: vec![],
+                    };
+                }
+                let mut errors = vec![];
+                let details = details.remove(id).and_then(|d| ok_or_note(d, &mut errors));
+                let gathered = Gathered {
+                    filevault_enabled: facts
+                        .filevault_enabled(id)
+                        .or_else(|| details.as_ref().and_then(|d| d.filevault.filevault_enabled)),
+                    details,
+                    library: Some(library),
+                    apps: Some(apps),
+                    tenant: tenant.clone(),
+                    errors,
                 };
-                judge(gateway, device, gathered)
+                // Only verdicts read from the fleet-wide facts and the library alone are kept.
+                let keep =
+                    gathered.details.is_none() && gathered.errors.is_empty() && tenant.is_some();
+                let evaluation = judge(gateway, device, gathered);
+                if keep {
+                    facts.verdicts.keep(device, &tenant, &evaluation.verdict);
+                }
+                evaluation
             })
             .collect();
     }
@@ -249,10 +265,23 @@ pub async fn evaluate_many(
     evaluations
 }
 
-/// The fleet-wide facts, or `None` (and per-device calls) when the token lacks the
-/// permissions or the calls fail.
-async fn fleet_facts(gateway: &GatewayState) -> Option<Arc<crate::bulk::FleetFacts>> {
-    match gateway.cache.fleet_facts(&gateway.compliance).await {
+/// The fleet-wide facts: from the cache whenever they are there (they then cost nothing,
+/// however few devices are asked for), else read when that is cheaper than per-device calls
+/// for `macs` Macs. `None` (and per-device calls) when it is not, or the token lacks the
+/// permissions, or the calls fail.
+async fn fleet_facts(gateway: &GatewayState, macs: usize) -> Option<Arc<crate::bulk::FleetFacts>> {
+    let cache = &gateway.cache;
+    if let Some(facts) = cache.cached_fleet_facts(&gateway.compliance).await {
+        return Some(facts);
+    }
+    let fleet_macs = match cache.devices().await {
+        Ok(index) => index.devices.iter().filter(|d| is_mac(d)).count(),
+        Err(_) => macs,
+    };
+    if !bulk_is_cheaper(macs, fleet_macs) {
+        return None;
+    }
+    match cache.fleet_facts(&gateway.compliance).await {
         Ok(facts) => Some(facts),
         Err(error) => {
             gateway.bulk.deny(&error);

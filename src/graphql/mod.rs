@@ -21,6 +21,11 @@ use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema, SchemaBui
 
 pub use query::Query;
 
+use crate::http::HttpSettings;
+use crate::http::apq::{MemoryStore, PersistedQueryStore};
+use crate::http::cost::SchemaShape;
+use crate::http::limits::LimitsExtension;
+use crate::http::record::RecordExtension;
 use crate::state::GatewayState;
 
 /// The gateway's schema type.
@@ -31,9 +36,32 @@ pub fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription
     Schema::build(Query, EmptyMutation, EmptySubscription)
 }
 
-/// The schema serving `gateway`.
-pub fn build_schema(gateway: Arc<GatewayState>) -> GatewaySchema {
-    schema_builder().data(gateway).limit_depth(16).finish()
+/// The schema serving `gateway`, with the query limits, automatic persisted queries (kept in
+/// memory) and introspection switch of `settings`.
+pub fn build_schema(gateway: Arc<GatewayState>, settings: &HttpSettings) -> GatewaySchema {
+    let store = (settings.apq_cache_size > 0).then(|| {
+        Arc::new(MemoryStore::new(settings.apq_cache_size)) as Arc<dyn PersistedQueryStore>
+    });
+    build_schema_with_store(gateway, settings, store)
+}
+
+/// `build_schema` with persisted queries kept in `store` (`None`: persisted queries off).
+pub fn build_schema_with_store(
+    gateway: Arc<GatewayState>,
+    settings: &HttpSettings,
+    store: Option<Arc<dyn PersistedQueryStore>>,
+) -> GatewaySchema {
+    // The record extension comes first so that it sees what the others decide.
+    let shape = SchemaShape::from_sdl(&sdl());
+    let builder = schema_builder()
+        .data(gateway)
+        .extension(RecordExtension)
+        .extension(LimitsExtension::new(settings.limits, shape));
+    let builder = crate::http::apq::install(builder, store);
+    match settings.limits.introspection {
+        true => builder.finish(),
+        false => builder.disable_introspection().finish(),
+    }
 }
 
 /// Adds what one request needs to `request`: a compliance loader that batches the request's

@@ -5,12 +5,12 @@
 //! not lose the whole device. The quirks are handled by the deserialisers in [`super::de`].
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::de::{flex_bool, flex_datetime, flex_id, flex_string, list_or_null, object_or_empty};
 
 /// One entry of `GET /devices` (also the body of `GET /devices/{id}`).
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DeviceRecord {
     /// The device's UUID.
@@ -76,7 +76,7 @@ pub struct DeviceRecord {
 }
 
 /// The user embedded in a device entry.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DeviceUser {
     /// The user's id: a UUID today, an integer in 2022-2023 recordings.
@@ -94,7 +94,7 @@ pub struct DeviceUser {
 }
 
 /// `GET /devices/{id}/details`. Only the sections the gateway uses are modelled.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DeviceDetails {
     /// General facts.
@@ -119,7 +119,7 @@ pub struct DeviceDetails {
 }
 
 /// `details.general`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DetailsGeneral {
     /// `"14.4.1 (23E224)"` on macOS, `""` on iOS.
@@ -137,7 +137,7 @@ pub struct DetailsGeneral {
 }
 
 /// `details.mdm`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DetailsMdm {
     /// `"True"`/`"False"` on the wire.
@@ -155,7 +155,7 @@ pub struct DetailsMdm {
 }
 
 /// `details.filevault`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DetailsFileVault {
     /// Whether the disk is encrypted; `null` on non-Macs.
@@ -173,7 +173,7 @@ pub struct DetailsFileVault {
 }
 
 /// `details.kandji_agent`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DetailsAgent {
     /// `"True"`/`"False"` on Apple devices, `is_agent_installed` on Windows.
@@ -191,7 +191,7 @@ pub struct DetailsAgent {
 }
 
 /// `details.hardware_overview`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DetailsHardware {
     /// e.g. "MacBook Air".
@@ -218,7 +218,7 @@ pub struct DetailsHardware {
 }
 
 /// One entry of `details.volumes`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DetailsVolume {
     /// Volume name.
@@ -242,7 +242,7 @@ pub struct DetailsVolume {
 }
 
 /// `details.security_information`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DetailsSecurity {
     /// Whether Remote Desktop is on (`null` when unknown).
@@ -251,7 +251,7 @@ pub struct DetailsSecurity {
 }
 
 /// `details.activation_lock`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DetailsActivationLock {
     /// Device activation lock.
@@ -263,7 +263,7 @@ pub struct DetailsActivationLock {
 }
 
 /// `details.recovery_information`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DetailsRecovery {
     /// Recovery lock.
@@ -275,7 +275,7 @@ pub struct DetailsRecovery {
 }
 
 /// `GET /devices/{id}/apps`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DeviceApps {
     /// The device.
@@ -287,7 +287,7 @@ pub struct DeviceApps {
 }
 
 /// One installed app (Mac, iOS, Windows and Android field names accepted).
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct AppRecord {
     /// A numeric string on Mac, a UUID on iOS; absent on Windows/Android.
@@ -311,7 +311,7 @@ pub struct AppRecord {
 }
 
 /// `GET /devices/{id}/library-items`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DeviceLibraryItems {
     /// The device.
@@ -323,7 +323,7 @@ pub struct DeviceLibraryItems {
 }
 
 /// The status of one library item on one device (per-device and fleet-wide endpoints).
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct LibraryItemStatus {
     /// The status row's integer id.
@@ -362,7 +362,7 @@ pub struct LibraryItemStatus {
 }
 
 /// An `{id, name}` reference.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct NamedRef {
     /// The id.
@@ -374,7 +374,7 @@ pub struct NamedRef {
 }
 
 /// A directory user from `GET /users`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct UserRecord {
     /// UUID.
@@ -403,7 +403,7 @@ pub struct UserRecord {
 }
 
 /// A blueprint from `GET /blueprints`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct BlueprintRecord {
     /// UUID.
@@ -456,7 +456,7 @@ pub struct PrismPage<T> {
 }
 
 /// One row of Prism `filevault`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct PrismFileVaultRow {
     /// Device UUID.
@@ -468,7 +468,7 @@ pub struct PrismFileVaultRow {
 }
 
 /// One row of Prism `application_firewall`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct PrismFirewallRow {
     /// Device UUID.
@@ -489,7 +489,7 @@ pub struct PrismFirewallRow {
 }
 
 /// One row of Prism `device_information`.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct PrismDeviceRow {
     /// Device UUID.
@@ -513,7 +513,7 @@ pub struct PrismDeviceRow {
 }
 
 /// `GET /devices/{id}/parameters` (macOS only).
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DeviceParameters {
     /// The device.
@@ -525,7 +525,7 @@ pub struct DeviceParameters {
 }
 
 /// One parameter's result on a device.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct ParameterStatus {
     /// The parameter's UUID.
@@ -543,7 +543,7 @@ pub struct ParameterStatus {
 }
 
 /// `GET /devices/{id}/status`: library items and parameters in a slimmer shape.
-#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct DeviceStatus {
     /// The device.

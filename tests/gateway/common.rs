@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use kandji_gateway::config::Cli;
+use kandji_gateway::http::HttpSettings;
 use kandji_gateway::{graphql, server, startup};
 use serde_json::{Value, json};
 
@@ -88,7 +89,9 @@ pub async fn start_gateway(
         .unwrap()
         .expect("a URL was given");
     let state = startup::build_state(&cli.options, upstream).unwrap();
-    let app = server::app(graphql::build_schema(state.clone()), state);
+    let settings = HttpSettings::from_options(&cli.options).unwrap();
+    let schema = graphql::build_schema(state.clone(), &settings);
+    let app = server::app(schema, state, &settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(server::serve(listener, app, std::future::pending()));

@@ -2,8 +2,12 @@
 //! GraphQL queries go over HTTP, and answers are compared with what the mock serves for the
 //! same tenant.
 
+mod cache;
+mod check;
 mod common;
 mod compliance;
 mod fleet;
+mod http;
+mod operations;
 mod resilience;
 mod upstream_calls;

@@ -40,8 +40,44 @@ fn setup_with_devices(devices: usize) -> Setup {
     setup
 }
 
+/// How many pages a listing of `rows` rows takes at Kandji's 300 per page.
+fn pages(rows: u64) -> u64 {
+    rows.div_ceil(300).max(1)
+}
+
+/// For each fleet-wide listing the gateway read (one item's statuses, one Prism query), the
+/// calls it made and the rows the listing holds, from the mock's journal.
+async fn listings_read(env: &Env, route: &str) -> Vec<(String, u64, u64)> {
+    let journal = env.admin(Method::GET, "requests", None).await;
+    let mut calls: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    for request in journal["requests"].as_array().unwrap() {
+        if request["route"] != route {
+            continue;
+        }
+        let query = request["query"].as_str().unwrap_or_default();
+        let filter: Vec<&str> = query
+            .split('&')
+            .filter(|p| p.starts_with("filter="))
+            .collect();
+        let path = request["path"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("/api/v1/");
+        *calls
+            .entry((path.to_string(), filter.join("&")))
+            .or_default() += 1;
+    }
+    let mut listings = Vec::new();
+    for ((path, filter), made) in calls {
+        let first = env.kandji(&format!("{path}?limit=1&{filter}")).await;
+        let rows = first["count"].as_u64().or(first["total"].as_u64()).unwrap();
+        listings.push((format!("{path}?{filter}"), made, rows));
+    }
+    listings
+}
+
 #[tokio::test]
-async fn a_cold_fleet_summary_of_300_devices_uses_the_fleet_wide_endpoints() {
+async fn a_cold_fleet_summary_of_300_devices_reads_each_fleet_wide_page_once() {
     let env = Env::start(setup_with_devices(300)).await;
     env.reset_counts().await;
     let answer = env.data(SUMMARY, json!({})).await;
@@ -55,7 +91,11 @@ async fn a_cold_fleet_summary_of_300_devices_uses_the_fleet_wide_endpoints() {
     let blueprints = env.kandji("blueprints?limit=300").await["count"]
         .as_u64()
         .unwrap();
-    assert_eq!(calls(&stats, "GET /api/v1/devices"), 1, "{stats:#}");
+    assert_eq!(
+        calls(&stats, "GET /api/v1/devices"),
+        3,
+        "the list, then the FileVault-on and FileVault-off lists: {stats:#}"
+    );
     assert_eq!(calls(&stats, "GET /api/v1/blueprints"), 1);
     assert_eq!(
         calls(
@@ -64,20 +104,19 @@ async fn a_cold_fleet_summary_of_300_devices_uses_the_fleet_wide_endpoints() {
         ),
         blueprints
     );
-    assert_eq!(
-        calls(&stats, "GET /api/v1/prism/{category}"),
-        3,
-        "filevault, and apps by bundle id and by name"
-    );
-    let statuses = calls(
-        &stats,
-        "GET /api/v1/library/library-items/{library_item_id}/status",
-    );
+    let status_route = "/api/v1/library/library-items/{library_item_id}/status";
+    let statuses = listings_read(&env, status_route).await;
     assert!(
-        (5..=10).contains(&statuses),
-        "one page per control item: {stats:#}"
+        (5..=10).contains(&statuses.len()),
+        "one listing per control item: {statuses:?}"
     );
-    for per_device in ["apps", "library-items"] {
+    let prism = listings_read(&env, "/api/v1/prism/{category}").await;
+    assert_eq!(prism.len(), 2, "apps by bundle id and by name: {prism:?}");
+    for (listing, made, rows) in statuses.iter().chain(&prism) {
+        assert_eq!(*made, pages(*rows), "{listing} holds {rows} rows");
+    }
+    // Every Mac is in one FileVault list: no device is read one by one.
+    for per_device in ["details", "apps", "library-items"] {
         assert_eq!(
             calls(
                 &stats,
@@ -87,17 +126,9 @@ async fn a_cold_fleet_summary_of_300_devices_uses_the_fleet_wide_endpoints() {
             "{stats:#}"
         );
     }
-    // Prism rows come from the agent: only Macs without it are read one by one.
-    let no_agent = env.scenario("no_agent").await.len() as u64;
-    assert_eq!(
-        calls(&stats, "GET /api/v1/devices/{device_id}/details"),
-        no_agent,
-        "{stats:#}"
-    );
-    assert!(
-        stats["total"].as_u64().unwrap() <= 25 + no_agent,
-        "{stats:#}"
-    );
+    let listed: u64 = statuses.iter().chain(&prism).map(|(_, made, _)| made).sum();
+    assert_eq!(stats["total"].as_u64().unwrap(), 4 + blueprints + listed);
+    assert!(stats["total"].as_u64().unwrap() <= 25, "{stats:#}");
 
     // Warm: no upstream call at all.
     env.reset_counts().await;

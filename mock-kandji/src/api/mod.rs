@@ -10,6 +10,7 @@ pub mod library;
 pub mod pipeline;
 pub mod prism;
 pub mod prism_filter;
+pub mod prism_scan;
 pub mod query;
 pub mod shapes;
 pub mod users;

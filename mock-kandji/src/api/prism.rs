@@ -14,14 +14,14 @@ use axum::Json;
 use axum::extract::Path;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::errors::ApiError;
 use super::pipeline::TenantContext;
 use super::prism_filter;
+use super::prism_scan::{self, PrismQuery};
 use super::query::Params;
-use crate::fleet::Tenant;
-use crate::fleet::prism_rows::{Category, rows};
+use crate::fleet::prism_rows::Category;
 
 /// Categories Kandji accepts but the mock leaves empty.
 const OTHER_CATEGORIES: &[&str] = &[
@@ -51,51 +51,36 @@ fn csv(value: Option<&str>) -> Option<Vec<String>> {
 /// `GET /api/v1/prism/{category}`.
 pub async fn prism(
     ctx: TenantContext,
-    Path(category): Path<String>,
+    Path(name): Path<String>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let tenant: &Tenant = &ctx.tenant;
     let (limit, offset) = params.limit_offset(25, 300);
-    let Some(category) = Category::from_name(&category) else {
-        if OTHER_CATEGORIES.contains(&category.as_str()) {
+    let Some(category) = Category::from_name(&name) else {
+        if OTHER_CATEGORIES.contains(&name.as_str()) {
             return Ok(Json(
                 json!({ "offset": offset, "limit": limit, "total": 0, "data": [], "cursor": null }),
             ));
         }
-        return Err(ApiError::BadRequest(format!(
-            "Invalid category: {category}"
-        )));
+        return Err(ApiError::BadRequest(format!("Invalid category: {name}")));
     };
     let conditions = match params.get("filter") {
         Some(text) => prism_filter::parse(text).map_err(ApiError::BadRequest)?,
         None => Vec::new(),
     };
-    let blueprints = csv(params.get("blueprint_ids"));
-    let families = csv(params.get("device_families"));
-
-    let devices = tenant.devices.iter().filter(|d| {
-        blueprints.as_ref().is_none_or(|ids| {
-            ids.iter()
-                .any(|id| id.eq_ignore_ascii_case(&tenant.blueprints[d.blueprint].id))
-        }) && families.as_ref().is_none_or(|f| {
-            f.iter()
-                .any(|f| f.eq_ignore_ascii_case(d.platform.prism_family()))
-        })
-    });
-    let mut matched: Vec<(String, Map<String, Value>)> = Vec::new();
-    for device in devices {
-        for row in rows(tenant, device, category) {
-            if let Some(bad) = conditions.iter().find(|c| !row.contains_key(c.column())) {
-                return Err(ApiError::BadRequest(format!(
-                    "Invalid filter column: {}",
-                    bad.column()
-                )));
-            }
-            if conditions.iter().all(|c| c.holds(&row)) {
-                matched.push((device.id.clone(), row));
-            }
-        }
-    }
+    let key = format!(
+        "{name}?filter={}&blueprint_ids={}&device_families={}",
+        params.get("filter").unwrap_or_default(),
+        params.get("blueprint_ids").unwrap_or_default(),
+        params.get("device_families").unwrap_or_default(),
+    );
+    let query = PrismQuery {
+        category,
+        conditions,
+        blueprints: csv(params.get("blueprint_ids")),
+        families: csv(params.get("device_families")),
+        key,
+    };
+    let matched = prism_scan::matched(&ctx.tenant, query).await?;
 
     // A cursor carries the position of the next row; it wins over `offset`.
     let cursor_start = match params.get("cursor") {
@@ -111,10 +96,10 @@ pub async fn prism(
     let next_cursor =
         (end < total).then(|| STANDARD.encode(format!("{}|{end}", matched[end - 1].0)));
     let data: Vec<Value> = matched
-        .into_iter()
+        .iter()
         .skip(start)
         .take(limit)
-        .map(|(_, row)| Value::Object(row))
+        .map(|(_, row)| Value::Object(row.clone()))
         .collect();
     let offset_echo = if cursor_start.is_some() {
         Value::Null

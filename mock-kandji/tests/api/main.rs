@@ -11,6 +11,7 @@ mod directory;
 mod faults;
 mod library_status;
 mod prism;
+mod prism_paging;
 mod rate_limits;
 mod scenarios;
 mod shapes;

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The performance benchmark of README "Performance". It builds the release binaries, installs
+# wrk (and jq, curl) from Debian's packages when missing, and for each fleet size starts
+# mock-kandji (20 ms latency, Kandji's real rate limits) and fresh gateways on 127.0.0.1 ports,
+# then prints one table:
+#   - upstream calls and wall time of a cold complianceSummary and of a cold first page of 50
+#     devices with compliance (every permission: the fleet-wide path);
+#   - the same summary with only Drata's four permissions, and with blueprints added
+#     (per-device path), against the bound "one list pass + three calls per Mac", and 429s;
+#   - warm throughput and p50/p99 of the page query next to mock-kandji serving
+#     GET /devices?limit=50 in the same run, as a ratio;
+#   - the gateway's peak memory with the largest fleet's data cached.
+# Every process it starts is stopped on exit. Nothing leaves 127.0.0.1.
+#
+# Environment: BENCH_SIZES (default "250 1000 5000"), BENCH_DURATION (wrk -d, default 10s),
+# BENCH_CONNECTIONS (wrk -c, default 32), BENCH_SKIP_BUILD=1 to use target/release as built.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$ROOT/bench
+BIN=$ROOT/target/release
+SIZES=${BENCH_SIZES:-"250 1000 5000"}
+DURATION=${BENCH_DURATION:-10s}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+LATENCY_MS=20
+# mock-kandji's built-in token with every permission (a fixed fake, not a secret), and two
+# tokens this script registers with fewer.
+TOKEN=00000000-0000-4000-8000-000000000000
+DRATA_TOKEN=dddddddd-0000-4000-8000-0000000000d4
+DRATA_BLUEPRINTS_TOKEN=dddddddd-0000-4000-8000-0000000000d5
+DRATA='"device_list","device_details","application_list","device_library_items"'
+# Kandji's hourly limit is 10,000 calls: the per-device path is only run where it fits.
+PER_DEVICE_MAX_SIZE=1000
+TENANT_HOST=acme.api.kandji.io
+export BENCH_TENANT_HOST=$TENANT_HOST BENCH_TOKEN=$TOKEN
+
+WORK=$(mktemp -d)
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
+trap 'bench_cleanup; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+
+install_tools() {
+  local missing=() tool sudo=""
+  for tool in wrk jq curl python3; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  echo "bench: installing ${missing[*]} with apt-get" >&2
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+install_tools
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  echo "bench: building release binaries" >&2
+  (cd "$ROOT" && cargo build --release --workspace --bins --quiet)
+fi
+
+declare -A R
+MAX_SIZE=$(tr ' ' '\n' <<<"$SIZES" | sort -n | tail -1)
+
+# cold NAME QUERY_FILE TOKEN [FLAGS...]: one query on a fresh gateway; records calls, seconds
+# and 429s under NAME for the current size.
+cold() {
+  local name=$1 query=$2 token=$3 before seconds
+  shift 3
+  start_gateway "$token" "$@"
+  before=$(mock_calls)
+  seconds=$(graphql "$query")
+  R[$name.calls.$n]=$(($(mock_calls) - before))
+  R[$name.seconds.$n]=$(printf '%.2f' "$seconds")
+  R[$name.429.$n]=$(gateway_429s)
+  bench_stop "$GATEWAY_PID"
+}
+
+# fill_cache: every device's details, apps, library items, user and compliance, page by page.
+fill_cache() {
+  local after=null page=0
+  while :; do
+    jq -n --argjson after "$after" --rawfile q "$BENCH/fleet.graphql" \
+      '{query: $q, variables: {after: $after}}' >"$WORK/fleet.json"
+    curl -fs -o "$WORK/answer.json" -H 'Content-Type: application/json' \
+      -d @"$WORK/fleet.json" "http://127.0.0.1:$GATEWAY_PORT/graphql"
+    if jq -e '.errors' "$WORK/answer.json" >/dev/null; then
+      jq -c '.errors[:3]' "$WORK/answer.json" >&2
+      return 1
+    fi
+    page=$((page + 1))
+    [ "$(jq '.data.devices.pageInfo.hasNextPage' "$WORK/answer.json")" = true ] || break
+    after=$(jq '.data.devices.pageInfo.endCursor' "$WORK/answer.json")
+  done
+}
+
+for n in $SIZES; do
+  echo "bench: $n devices" >&2
+  start_mock "$n"
+  R[macs.$n]=$(mock_admin GET "fleet?host=$TENANT_HOST" | jq '.by_platform.Mac // 0')
+  R[bound.$n]=$(((n + 299) / 300 + 3 * R[macs.$n]))
+
+  # Cold queries with every permission: the fleet-wide path.
+  cold summary "$BENCH/summary.graphql" "$TOKEN"
+  cold page "$BENCH/page.graphql" "$TOKEN"
+
+  # Drata's four permissions, then with blueprints: per-device calls. The gateway's own
+  # hourly limiter (a burst of a tenth of the hour) is off here so that one run fits in
+  # minutes; the mock still enforces 50/s and 10,000/h.
+  if [ "$n" -le "$PER_DEVICE_MAX_SIZE" ]; then
+    mock_admin POST tokens "{\"token\":\"$DRATA_TOKEN\",\"permissions\":[$DRATA]}" >/dev/null
+    mock_admin POST tokens \
+      "{\"token\":\"$DRATA_BLUEPRINTS_TOKEN\",\"permissions\":[$DRATA,\"blueprints\"]}" >/dev/null
+    cold drata "$BENCH/summary.graphql" "$DRATA_TOKEN" --upstream-per-hour 0
+    cold drata_bp "$BENCH/summary.graphql" "$DRATA_BLUEPRINTS_TOKEN" --upstream-per-hour 0
+  fi
+
+  # Warm: no latency or limits on the mock, so both sides are measured on CPU alone.
+  mock_admin PUT faults '{}' >/dev/null
+  mock_admin PUT rate-limit '{"per_second":0,"per_hour":0}' >/dev/null
+  start_gateway "$TOKEN"
+  graphql "$BENCH/page.graphql" >/dev/null
+  before=$(mock_calls)
+  gateway=$(run_wrk "$BENCH/page.lua" "http://127.0.0.1:$GATEWAY_PORT/graphql")
+  R[warm.calls.$n]=$(($(mock_calls) - before))
+  mock=$(run_wrk "$BENCH/plain.lua" "http://127.0.0.1:$MOCK_PORT/api/v1/devices?limit=50")
+  for f in rps p50_ms p99_ms errors; do
+    R[gw.$f.$n]=$(field "$gateway" "$f")
+    R[mock.$f.$n]=$(field "$mock" "$f")
+  done
+  R[ratio.$n]=$(awk -v g="${R[gw.rps.$n]}" -v m="${R[mock.rps.$n]}" 'BEGIN { printf "%.2f", g / m }')
+  bench_stop "$GATEWAY_PID"
+
+  # Memory with the whole fleet's data cached (largest size only), client limits off.
+  if [ "$n" = "$MAX_SIZE" ]; then
+    start_gateway "$TOKEN" --upstream-per-second 0 --upstream-per-hour 0
+    before=$(mock_calls)
+    start=$(date +%s.%N)
+    fill_cache
+    R[fill.seconds]=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+    R[fill.calls]=$(($(mock_calls) - before))
+    before=$(mock_calls)
+    fill_cache
+    R[refill.calls]=$(($(mock_calls) - before))
+    read -r R[mem.peak] R[mem.now] <<<"$(memory_mib "$GATEWAY_PID")"
+    bench_stop "$GATEWAY_PID"
+  fi
+  bench_stop "$MOCK_PID"
+done
+
+# The table.
+get() { echo "${R[$1]:--}"; }
+row() {
+  local label=$1 key=$2 target=$3 s
+  printf '%-44s' "$label"
+  for s in $SIZES; do printf ' %10s' "$(get "$key.$s")"; done
+  printf '   %s\n' "$target"
+}
+printf '\n%-44s' "devices (Macs)"
+for s in $SIZES; do printf ' %10s' "$s ($(get "macs.$s"))"; done
+printf '   %s\n' "target"
+row "cold complianceSummary: upstream calls" summary.calls "<= 40 at 1,000"
+row "cold complianceSummary: seconds" summary.seconds "< 3 at 1,000"
+row "cold page of 50 with compliance: calls" page.calls ""
+row "cold page of 50 with compliance: seconds" page.seconds ""
+row "4 permissions: summary calls" drata.calls "<= list pass + 3/Mac"
+row "4 permissions: list pass + 3/Mac" bound ""
+row "4 permissions: seconds" drata.seconds ""
+row "4 permissions: 429s" drata.429 "0"
+row "4 permissions + blueprints: calls" drata_bp.calls "<= list pass + 3/Mac"
+row "4 permissions + blueprints: seconds" drata_bp.seconds ""
+row "4 permissions + blueprints: 429s" drata_bp.429 "0"
+row "429s, every permission (summary + page)" summary.429 "0"
+row "warm page: gateway req/s" gw.rps ""
+row "warm page: gateway p50 ms" gw.p50_ms ""
+row "warm page: gateway p99 ms" gw.p99_ms ""
+row "mock GET /devices?limit=50: req/s" mock.rps ""
+row "mock GET /devices?limit=50: p50 ms" mock.p50_ms ""
+row "mock GET /devices?limit=50: p99 ms" mock.p99_ms ""
+row "warm ratio gateway / mock" ratio ">= 0.5"
+row "upstream calls during the warm run" warm.calls "0"
+row "non-2xx or socket errors (gateway)" gw.errors "0"
+printf '\nwhole %s-device fleet cached (details, apps, library items, compliance, users):\n' "$MAX_SIZE"
+printf '  fill: %s upstream calls in %s s; a second pass: %s calls\n' \
+  "$(get fill.calls)" "$(get fill.seconds)" "$(get refill.calls)"
+printf '  gateway resident memory: peak %s MiB, now %s MiB   (target < 200 MB)\n' \
+  "$(get mem.peak)" "$(get mem.now)"
+printf '\nmachine: %s cores, %s RAM, %s; %s\n' "$(nproc)" \
+  "$(free -h | awk '/^Mem:/ { print $2 }')" \
+  "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" "$(date -u +%Y-%m-%d)"
