@@ -88,7 +88,14 @@ impl CheckReport {
             .lines
             .iter()
             .any(|l| l.permission.required() && matches!(l.result, ProbeResult::Denied(_)));
-        let verdict = if self.usable() {
+        let token_rejected = self.lines.iter().any(|l| {
+            matches!(&l.result, ProbeResult::Denied(why) if why.contains("rejected the API token"))
+        });
+        let verdict = if token_rejected {
+            "\nNOT USABLE: Kandji rejected the API token: it is wrong, revoked or expired (tokens are \
+             deleted with the admin who created them). Create a token in Kandji under Settings > \
+             Access > API Token, set KANDJI_API_TOKEN, then run `kandji-gateway check` again."
+        } else if self.usable() {
             "\nOK: the token has every permission the gateway needs."
         } else if required_denied {
             "\nNOT USABLE: grant the permissions marked DENIED (required) in Kandji under \
@@ -111,7 +118,9 @@ fn classify(result: Result<serde_json::Value, KandjiError>) -> ProbeResult {
             "grant \"{}\" to the token",
             endpoint.permission().settings_label()
         )),
-        Err(e @ KandjiError::Unauthenticated { .. }) => ProbeResult::Denied(e.to_string()),
+        Err(KandjiError::Unauthenticated { status, .. }) => {
+            ProbeResult::Denied(format!("Kandji rejected the API token (HTTP {status})"))
+        }
         Err(e) => ProbeResult::Error(e.to_string()),
     }
 }
@@ -141,11 +150,39 @@ pub async fn run(client: &KandjiClient) -> CheckReport {
              KANDJI_API_URL={eu}"
         ));
     }
+    let unreachable = matches!(
+        &list,
+        Err(KandjiError::Unavailable { .. }
+            | KandjiError::Timeout { .. }
+            | KandjiError::RateLimited { .. })
+    );
     lines.push(ProbeLine {
         permission: Permission::DeviceList,
         endpoint: Endpoint::DeviceList,
         result: classify(list),
     });
+
+    // When Kandji does not answer at all, probing the rest would only wait the same way.
+    if unreachable {
+        let rest = [
+            (Permission::DeviceDetails, Endpoint::DeviceDetails),
+            (Permission::ApplicationList, Endpoint::DeviceApps),
+            (Permission::DeviceLibraryItems, Endpoint::DeviceLibraryItems),
+            (Permission::Users, Endpoint::Users),
+            (Permission::Blueprints, Endpoint::Blueprints),
+            (Permission::LibraryItems, Endpoint::LibraryItemStatus),
+            (Permission::Prism, Endpoint::Prism),
+        ];
+        for (permission, endpoint) in rest {
+            let result = ProbeResult::Skipped("Kandji did not answer the device list".into());
+            lines.push(ProbeLine {
+                permission,
+                endpoint,
+                result,
+            });
+        }
+        return CheckReport { lines, hints };
+    }
 
     let per_device = [
         (

@@ -20,7 +20,7 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check => match startup::configured_upstream(&options) {
-            Ok(Some(upstream)) => match startup::build_state(&options, upstream) {
+            Ok(Some(upstream)) => match startup::build_state(&check_options(&options), upstream) {
                 Ok(state) => {
                     let client = state.cache.client();
                     let report = check::run(client).await;
@@ -46,6 +46,14 @@ async fn main() -> ExitCode {
             Err(error) => fail(&*error),
         },
     }
+}
+
+/// `check` is interactive: each probe gives up after 10 s at most, whatever serving allows.
+fn check_options(options: &kandji_gateway::config::Options) -> kandji_gateway::config::Options {
+    let mut options = options.clone();
+    options.upstream_retry_deadline_ms = options.upstream_retry_deadline_ms.min(10_000);
+    options.upstream_timeout_ms = options.upstream_timeout_ms.min(10_000);
+    options
 }
 
 fn fail(error: &dyn std::fmt::Display) -> ExitCode {

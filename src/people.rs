@@ -51,7 +51,8 @@ impl Roster {
         .map_err(|e| format!("the roster {} is not valid: {e}", path.display()))?;
         if roster.exact.is_empty() {
             return Err(format!(
-                "the roster {} holds no email address",
+                "the roster {} holds no email address: give a CSV with an \"email\" column, one \
+                 email per line, or a JSON array of emails",
                 path.display()
             ));
         }
@@ -85,7 +86,9 @@ impl Roster {
             .collect();
         let (column, skip_first) = match header.iter().position(|c| c == "email") {
             Some(i) => (i, true),
-            None => (0, false),
+            None if header.first().is_some_and(|c| c.contains('@')) => (0, false),
+            // A header without an "email" column: nothing in the file can be trusted as emails.
+            None => return Self::default(),
         };
         let rows = std::iter::once(first).filter(|_| !skip_first).chain(lines);
         let emails: Vec<String> = rows
@@ -132,6 +135,13 @@ mod tests {
         assert_eq!(roster.classify(Some("ana@acme.eu")), IdpMatch::Matched);
         assert_eq!(roster.classify(Some("bob@acme.eu")), IdpMatch::Matched);
         assert_eq!(roster.classify(Some("name")), IdpMatch::Missing);
+    }
+
+    #[test]
+    fn a_csv_whose_header_has_no_email_column_holds_no_email() {
+        let roster = Roster::from_csv("name,mail\nAna,ana@acme.eu\n");
+        assert_eq!(roster.classify(Some("ana@acme.eu")), IdpMatch::Missing);
+        assert!(roster.exact.is_empty());
     }
 
     #[test]

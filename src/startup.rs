@@ -14,6 +14,13 @@ pub enum StartupError {
     /// The Kandji URL is malformed.
     #[error("KANDJI_API_URL is not usable: {0}")]
     Url(#[from] crate::kandji::url::ApiUrlError),
+    /// A token or connect-to origin without a URL.
+    #[error(
+        "KANDJI_API_TOKEN or KANDJI_CONNECT_TO is set but KANDJI_API_URL is not: set the tenant's \
+         API URL (e.g. https://acme.api.kandji.io/api/v1/), or unset both to serve the embedded \
+         demo tenant"
+    )]
+    UrlMissing,
     /// A URL without a token.
     #[error(
         "KANDJI_API_TOKEN is required with KANDJI_API_URL: create a token in Kandji under \
@@ -81,6 +88,11 @@ pub fn configured_upstream(options: &Options) -> Result<Option<Upstream>, Startu
         .as_deref()
         .filter(|u| !u.trim().is_empty())
     else {
+        // A token or connect-to origin without a URL is a misspelt or forgotten URL, not a wish
+        // for the demo tenant: serving fake data then would mislead.
+        if options.kandji_token.is_some() || options.kandji_connect_to.is_some() {
+            return Err(StartupError::UrlMissing);
+        }
         return Ok(None);
     };
     let api = ApiUrl::parse(url)?;
@@ -125,6 +137,7 @@ pub async fn embedded_upstream(options: &Options) -> Result<Upstream, StartupErr
     });
     let api = ApiUrl::parse("https://demo.api.kandji.io/api/v1/")?;
     let connect_to = parse_connect_to(&format!("http://{address}"))?;
+    tracing::info!(mock.address = %address, "embedded mock tenant started");
     Ok(Upstream {
         api,
         token,

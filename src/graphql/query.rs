@@ -196,6 +196,9 @@ impl Query {
         #[graphql(desc = "Kandji's device id.")] id: ID,
     ) -> Option<Result<Device>> {
         let result: Result<Option<Device>> = async {
+            if id.trim().is_empty() {
+                return Err(bad_request("`id` is empty: pass a Kandji device id"));
+            }
             let cache = &state(ctx).cache;
             if let Ok(index) = cache.devices().await
                 && let Some(device) = index.get(&id)
@@ -293,6 +296,16 @@ impl Query {
         let filter = filter.unwrap_or_default();
         let devices = Box::pin(filtered_devices(ctx, &filter)).await?;
         let evaluations = Box::pin(evaluate_many(state(ctx), &devices)).await;
+
+        // Checks left unknown by failed Kandji calls are counted as unknown; say why once per
+        // kind of failure rather than once per device.
+        let mut reported = std::collections::HashSet::new();
+        for error in evaluations.iter().flat_map(|e| e.errors.iter()) {
+            if reported.insert((error.code(), error.endpoint())) {
+                let error = async_graphql::ErrorExtensions::extend(error);
+                ctx.add_error(ctx.set_error_path(error.into_server_error(ctx.item.pos)));
+            }
+        }
         Ok(ComplianceSummary::of(&evaluations))
     }
 }

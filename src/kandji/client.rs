@@ -350,14 +350,22 @@ impl KandjiClient {
         let deadline = Instant::now() + settings.retry_deadline;
         let mut attempt = 0u32;
         loop {
-            let (error, wait) = match self.send_once(endpoint, path, query).await {
+            // No attempt outlives the deadline: the last one gets only the time that is left.
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let timeout = settings
+                .request_timeout
+                .min(remaining.max(Duration::from_millis(50)));
+            let (error, wait) = match self.send_once(endpoint, path, query, timeout).await {
                 Ok(ok) => return Ok(ok),
                 Err(Attempt::Final(error)) => return Err(error),
                 Err(Attempt::Retry { error, wait }) => (error, wait),
             };
             let wait = wait.unwrap_or_else(|| backoff(attempt));
             attempt += 1;
-            if attempt > settings.max_retries || Instant::now() + wait > deadline {
+            // 429s are retried for as long as the deadline allows: Kandji said when to come back.
+            let out_of_attempts =
+                attempt > settings.max_retries && !matches!(error, KandjiError::RateLimited { .. });
+            if out_of_attempts || Instant::now() + wait >= deadline {
                 tracing::warn!(
                     upstream.endpoint = endpoint.template(),
                     attempts = attempt,
@@ -376,19 +384,23 @@ impl KandjiClient {
         endpoint: Endpoint,
         path: &str,
         query: &[(&str, String)],
+        timeout: Duration,
     ) -> Result<(bytes::Bytes, HeaderMap), Attempt> {
         let inner = &self.inner;
-        self.wait_for_budget().await;
+        // A connection slot first, then the rate budget: requests that waited for a slot must
+        // not leave together on budget they took long before.
         let _permit = inner
             .in_flight
             .acquire()
             .await
             .expect("semaphore never closes");
+        self.wait_for_budget().await;
 
         let started = Instant::now();
         let mut request = inner
             .http
             .get(self.request_url(path))
+            .timeout(timeout)
             .query(query)
             .header(AUTHORIZATION, inner.token.bearer_header())
             .header(ACCEPT, "application/json");
@@ -417,7 +429,7 @@ impl KandjiClient {
                 let error = if error.is_timeout() {
                     KandjiError::Timeout {
                         endpoint,
-                        after: inner.settings.request_timeout,
+                        after: timeout,
                     }
                 } else {
                     KandjiError::Unavailable {

@@ -98,6 +98,11 @@ pub async fn gateway(State(state): State<MockState>, mut request: Request, next:
             fault: None,
         },
     };
+    // The route matched before this layer runs: name it even when a limit or fault answers
+    // instead of the handler.
+    if let Some(route) = request.extensions().get::<axum::extract::MatchedPath>() {
+        guard.entry.route = route.as_str().to_owned();
+    }
     let Some(key) = key else {
         guard.entry.status = 404;
         return ApiError::PageNotFound.into_response();

@@ -114,6 +114,17 @@ async fn ipad_with_apps(mock: &Mock) -> String {
 
 #[tokio::test]
 async fn every_sample_has_the_same_keys_and_types_as_the_mocks_answer() {
+    // The samples live in the project's shared folder beside the repository, where CI lays it.
+    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/kandji-samples");
+    if !samples.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing",
+            samples.display()
+        );
+        eprintln!("skipped: no {} beside this checkout", samples.display());
+        return;
+    }
     let mock = Mock::new();
     let mac = first(&mock, "Mac").await;
     let ipad = first(&mock, "iPad").await;
