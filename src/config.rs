@@ -318,6 +318,11 @@ pub struct Options {
         global = true
     )]
     pub shutdown_timeout_secs: u64,
+
+    /// Redis shared by several replicas (e.g. redis://10.0.0.5:6379/0): one cache, one Kandji
+    /// rate budget and one persisted-query store for all. Optional; never logged.
+    #[arg(long, env = "GATEWAY_REDIS_URL", hide_env_values = true, global = true)]
+    pub redis_url: Option<SecretText>,
 }
 
 /// A secret from the command line or environment (the Kandji token): `Debug` prints nothing
@@ -427,10 +432,17 @@ mod tests {
 
     #[test]
     fn debug_output_of_the_options_hides_the_token() {
-        let cli = Cli::parse_from(["kandji-gateway", "--kandji-token", "99999999-8888-4777-8666-555555555555"]);
+        let cli = Cli::parse_from([
+            "kandji-gateway",
+            "--kandji-token",
+            "99999999-8888-4777-8666-555555555555",
+        ]);
         let printed = format!("{cli:?}");
         assert!(!printed.contains("9999"), "{printed}");
-        assert_eq!(cli.options.kandji_token.unwrap().expose(), "99999999-8888-4777-8666-555555555555");
+        assert_eq!(
+            cli.options.kandji_token.unwrap().expose(),
+            "99999999-8888-4777-8666-555555555555"
+        );
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub enum StartupError {
          port, no path): {0}"
     )]
     ConnectTo(String),
+    /// The Redis URL is wrong.
+    #[error("GATEWAY_REDIS_URL is not usable: {0}")]
+    Redis(String),
     /// The configuration file is wrong.
     #[error("{0}")]
     Config(String),
@@ -170,6 +173,20 @@ pub fn build_state(
         api_host: upstream.api.host().to_string(),
         embedded_mock: upstream.embedded_mock,
     };
+    let shared = match &options.redis_url {
+        Some(url) => {
+            let settings = crate::shared::SharedSettings::default();
+            let tier =
+                crate::shared::SharedTier::connect(url.expose(), upstream.api.host(), settings)
+                    .map_err(|e| StartupError::Redis(e.to_string()))?;
+            tracing::info!(
+                redis = tier.endpoint(),
+                "sharing cache, rate budget and persisted queries through Redis"
+            );
+            Some(tier)
+        }
+        None => None,
+    };
     let client = KandjiClient::new(
         upstream.api,
         upstream.token,
@@ -177,6 +194,12 @@ pub fn build_state(
         options.client_settings(),
     )
     .map_err(|e| StartupError::Client(e.to_string()))?;
+    if let Some(tier) = &shared {
+        let settings = options.client_settings();
+        let budget =
+            crate::shared::SharedBudget::new(tier.clone(), settings.per_second, settings.per_hour);
+        client.share_budget(budget);
+    }
     Ok(Arc::new(GatewayState {
         tenant,
         cache: TenantCache::new(client, &options.cache_settings()),
@@ -185,6 +208,7 @@ pub fn build_state(
         fan_out: options.upstream_concurrency.max(1),
         bulk: crate::state::BulkSwitch::new(options.no_bulk),
         roster,
+        shared,
     }))
 }
 

@@ -20,6 +20,8 @@ pub struct GatewayState {
     pub bulk: BulkSwitch,
     /// The identity provider's emails, when a roster is configured.
     pub roster: Option<crate::people::Roster>,
+    /// The Redis tier shared with other replicas, when configured.
+    pub shared: Option<crate::shared::SharedTier>,
 }
 
 /// Remembers that the fleet-wide endpoints failed (usually a missing permission), so the

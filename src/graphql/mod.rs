@@ -39,8 +39,13 @@ pub fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription
 /// The schema serving `gateway`, with the query limits, automatic persisted queries (kept in
 /// memory) and introspection switch of `settings`.
 pub fn build_schema(gateway: Arc<GatewayState>, settings: &HttpSettings) -> GatewaySchema {
-    let store = (settings.apq_cache_size > 0).then(|| {
-        Arc::new(MemoryStore::new(settings.apq_cache_size)) as Arc<dyn PersistedQueryStore>
+    let store = (settings.apq_cache_size > 0).then(|| match &gateway.shared {
+        Some(tier) => {
+            let shared = crate::shared::SharedQueryStore::new(tier.clone());
+            let tiered = crate::http::apq::TieredStore::new(settings.apq_cache_size, shared);
+            Arc::new(tiered) as Arc<dyn PersistedQueryStore>
+        }
+        None => Arc::new(MemoryStore::new(settings.apq_cache_size)) as Arc<dyn PersistedQueryStore>,
     });
     build_schema_with_store(gateway, settings, store)
 }

@@ -54,6 +54,44 @@ impl PersistedQueryStore for MemoryStore {
     }
 }
 
+/// Persisted queries kept in this process and in Redis, shared with other replicas: a hash
+/// registered on one replica answers on every other; with Redis down, the local store answers.
+pub struct TieredStore {
+    local: MemoryStore,
+    shared: crate::shared::SharedQueryStore,
+}
+
+impl TieredStore {
+    /// A local store of `capacity` queries in front of `shared`.
+    pub fn new(capacity: u64, shared: crate::shared::SharedQueryStore) -> Self {
+        TieredStore {
+            local: MemoryStore::new(capacity),
+            shared,
+        }
+    }
+}
+
+impl PersistedQueryStore for TieredStore {
+    fn get<'a>(&'a self, hash: &'a str) -> BoxFuture<'a, Option<Arc<str>>> {
+        Box::pin(async move {
+            if let Some(query) = self.local.get(hash).await {
+                return Some(query);
+            }
+            let query: Arc<str> = self.shared.get(hash).await.ok().flatten()?.into();
+            self.local.put(hash, query.clone()).await;
+            Some(query)
+        })
+    }
+
+    fn put<'a>(&'a self, hash: &'a str, query: Arc<str>) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            // Redis failing only loses the sharing; the local copy still answers here.
+            let _ = self.shared.set(hash, &query).await;
+            self.local.put(hash, query).await;
+        })
+    }
+}
+
 /// Adds automatic persisted queries to `builder`, kept in `store`; with `None`, requests that
 /// use them are answered `PersistedQueryNotSupported` so clients stop trying.
 pub fn install<Q, M, S>(

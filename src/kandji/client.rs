@@ -75,6 +75,7 @@ struct Inner {
     per_hour: Option<DefaultDirectRateLimiter>,
     in_flight: Semaphore,
     token_accepted: AtomicBool,
+    shared_budget: std::sync::OnceLock<crate::shared::SharedBudget>,
     denied: std::sync::Mutex<std::collections::HashMap<super::url::Permission, (Instant, u16)>>,
     last_success_ms: AtomicI64,
     started: Instant,
@@ -121,6 +122,7 @@ impl KandjiClient {
                 token,
                 settings,
                 token_accepted: AtomicBool::new(false),
+                shared_budget: std::sync::OnceLock::new(),
                 denied: Default::default(),
                 last_success_ms: AtomicI64::new(-1),
                 started: Instant::now(),
@@ -499,8 +501,19 @@ impl KandjiClient {
         (at.elapsed() < DENIED_MEMO).then_some(*status)
     }
 
+    /// Takes rate budget from `budget`, shared with other replicas, instead of this process's
+    /// own limiter (which stays the fallback while the shared budget cannot answer).
+    pub fn share_budget(&self, budget: crate::shared::SharedBudget) {
+        let _ = self.inner.shared_budget.set(budget);
+    }
+
     async fn wait_for_budget(&self) {
         let inner = &self.inner;
+        if let Some(shared) = inner.shared_budget.get()
+            && shared.acquire().await.is_ok()
+        {
+            return;
+        }
         for limiter in [&inner.per_second, &inner.per_hour].into_iter().flatten() {
             if limiter.check().is_err() {
                 metrics::counter!("kandji_rate_limit_waits_total", "reason" => "client_limiter")

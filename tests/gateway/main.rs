@@ -9,5 +9,8 @@ mod compliance;
 mod fleet;
 mod http;
 mod operations;
+#[path = "../redis_tier/redis_server.rs"]
+mod redis_server;
+mod replicas;
 mod resilience;
 mod upstream_calls;
