@@ -199,6 +199,8 @@ pub fn build_state(
         let budget =
             crate::shared::SharedBudget::new(tier.clone(), settings.per_second, settings.per_hour);
         client.share_budget(budget);
+        let l2 = crate::shared::SharedCache::new(tier.clone());
+        client.share_responses(l2, response_lifetime, options.cache_settings());
     }
     Ok(Arc::new(GatewayState {
         tenant,
@@ -210,6 +212,22 @@ pub fn build_state(
         roster,
         shared,
     }))
+}
+
+/// How long replicas share a Kandji answer in Redis: the lifetime of the resource it feeds.
+fn response_lifetime(
+    settings: &crate::cache::CacheSettings,
+    endpoint: crate::kandji::Endpoint,
+) -> std::time::Duration {
+    use crate::kandji::Endpoint as E;
+    match endpoint {
+        E::DeviceList => settings.device_list_ttl,
+        E::Device | E::DeviceDetails => settings.details_ttl,
+        E::DeviceApps => settings.apps_ttl,
+        E::DeviceLibraryItems | E::LibraryItemStatus | E::Prism => settings.library_items_ttl,
+        E::Users | E::User => settings.users_ttl,
+        E::Blueprints | E::BlueprintLibraryItems => settings.blueprints_ttl,
+    }
 }
 
 /// Installs the tracing subscriber: text or JSON lines, filtered by `RUST_LOG` (default info).

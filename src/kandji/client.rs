@@ -76,6 +76,7 @@ struct Inner {
     in_flight: Semaphore,
     token_accepted: AtomicBool,
     shared_budget: std::sync::OnceLock<crate::shared::SharedBudget>,
+    shared_responses: std::sync::OnceLock<SharedResponses>,
     denied: std::sync::Mutex<std::collections::HashMap<super::url::Permission, (Instant, u16)>>,
     last_success_ms: AtomicI64,
     started: Instant,
@@ -123,6 +124,7 @@ impl KandjiClient {
                 settings,
                 token_accepted: AtomicBool::new(false),
                 shared_budget: std::sync::OnceLock::new(),
+                shared_responses: std::sync::OnceLock::new(),
                 denied: Default::default(),
                 last_success_ms: AtomicI64::new(-1),
                 started: Instant::now(),
@@ -327,7 +329,10 @@ impl KandjiClient {
         path: &str,
         query: &[(&str, String)],
     ) -> KandjiResult<(T, HeaderMap)> {
-        let (bytes, headers) = self.send_with_retries(endpoint, path, query).await?;
+        let (bytes, headers) = match self.inner.shared_responses.get() {
+            Some(shared) => self.send_through_l2(shared, endpoint, path, query).await?,
+            None => self.send_with_retries(endpoint, path, query).await?,
+        };
         match serde_json::from_slice(&bytes) {
             Ok(body) => Ok((body, headers)),
             Err(error) => {
@@ -336,6 +341,59 @@ impl KandjiClient {
                 Err(KandjiError::Malformed { endpoint, detail })
             }
         }
+    }
+
+    /// Keeps Kandji's answers in Redis, shared with other replicas, for `lifetime(endpoint)`:
+    /// a replica reads there before calling Kandji, and when several miss the same cold answer
+    /// at once, one calls Kandji and the others wait for its answer.
+    pub fn share_responses(
+        &self,
+        cache: crate::shared::SharedCache,
+        lifetime: fn(&crate::cache::CacheSettings, Endpoint) -> Duration,
+        settings: crate::cache::CacheSettings,
+    ) {
+        let _ = self.inner.shared_responses.set(SharedResponses {
+            cache,
+            lifetime,
+            settings,
+        });
+    }
+
+    /// One GET through the replicas' shared cache. Only well-formed JSON is stored; failures
+    /// never are. Redis failing means calling Kandji here, as without it.
+    async fn send_through_l2(
+        &self,
+        shared: &SharedResponses,
+        endpoint: Endpoint,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> KandjiResult<(bytes::Bytes, HeaderMap)> {
+        let key: String = std::iter::once(path.to_string())
+            .chain(query.iter().map(|(k, v)| format!("{k}={v}")))
+            .collect::<Vec<_>>()
+            .join("&");
+        let ttl = (shared.lifetime)(&shared.settings, endpoint);
+        let fetch = || async {
+            let (bytes, headers) = self.send_with_retries(endpoint, path, query).await?;
+            if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                let detail = format!("the body is not JSON ({error})");
+                tracing::warn!(upstream.endpoint = endpoint.template(), %detail, "malformed Kandji response");
+                return Err(KandjiError::Malformed { endpoint, detail });
+            }
+            Ok(StoredResponse {
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+                total_count: header_u64(&headers, "x-total-count"),
+            })
+        };
+        let stored = shared
+            .cache
+            .get_or_fetch(endpoint.template(), &key, ttl, fetch)
+            .await?;
+        let mut headers = HeaderMap::new();
+        if let Some(total) = stored.total_count {
+            headers.insert("x-total-count", total.into());
+        }
+        Ok((bytes::Bytes::from(stored.body), headers))
     }
 
     /// Sends one GET, retrying transient failures with backoff until the retry deadline.
@@ -533,6 +591,20 @@ impl KandjiClient {
         }
         url
     }
+}
+
+/// The replicas' shared cache of Kandji answers.
+struct SharedResponses {
+    cache: crate::shared::SharedCache,
+    lifetime: fn(&crate::cache::CacheSettings, Endpoint) -> Duration,
+    settings: crate::cache::CacheSettings,
+}
+
+/// A Kandji answer as the replicas share it: the JSON as sent, and the total its headers gave.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredResponse {
+    body: String,
+    total_count: Option<u64>,
 }
 
 /// The outcome of one failed attempt.

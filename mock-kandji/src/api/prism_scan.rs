@@ -75,10 +75,10 @@ fn recall(tenant: &Arc<Tenant>, key: &str) -> Option<Matched> {
         .map(|(_, _, rows)| rows.clone())
 }
 
-fn scan(
-    tenant: &Tenant,
-    query: &PrismQuery,
-) -> Result<Vec<(String, Map<String, Value>)>, ApiError> {
+/// Matching rows as (sort key, row).
+type Rows = Vec<(String, Map<String, Value>)>;
+
+fn scan(tenant: &Tenant, query: &PrismQuery) -> Result<Rows, ApiError> {
     let devices = tenant.devices.iter().filter(|d| {
         query.blueprints.as_ref().is_none_or(|ids| {
             ids.iter()
