@@ -20,7 +20,9 @@ use std::time::Duration;
 use crate::bulk::FleetFacts;
 use crate::check::CheckReport;
 use crate::compliance::ComplianceSettings;
-use crate::kandji::models::{BlueprintRecord, DeviceApps, DeviceDetails, DeviceLibraryItems};
+use crate::kandji::models::{
+    BlueprintRecord, DeviceApps, DeviceDetails, DeviceLibraryItems, UserRecord,
+};
 use crate::kandji::{KandjiClient, KandjiResult};
 
 pub use index::{DeviceIndex, TenantLibraryItem, UserIndex};
@@ -169,6 +171,21 @@ impl TenantCache {
         let client = self.client().clone();
         let fetch = || async move { Ok(Arc::new(UserIndex::new(client.list_users().await?))) };
         self.inner.users.get((), fetch).await
+    }
+
+    /// The user with exactly this email: from the cached directory when there is one, else
+    /// through Kandji's email filter (a page or two instead of the whole directory).
+    pub async fn user_by_email(&self, email: &str) -> KandjiResult<Option<Arc<UserRecord>>> {
+        let client = self.client().clone();
+        let fetch = || async move { Ok(Arc::new(UserIndex::new(client.list_users().await?))) };
+        if let Some(directory) = self.inner.users.peek((), fetch).await {
+            return Ok(directory.by_email(email).cloned());
+        }
+        let candidates = self.client().users_matching(Some(email)).await?;
+        let exact = candidates
+            .into_iter()
+            .find(|u| u.email.as_deref() == Some(email));
+        Ok(exact.map(Arc::new))
     }
 
     /// Every blueprint.

@@ -261,18 +261,21 @@ impl Query {
         #[graphql(desc = "The email, matched exactly.")] email: Option<String>,
     ) -> Option<Result<User>> {
         let result: Result<Option<User>> = async {
-            let directory = match (&id, &email) {
-                (None, None) | (Some(_), Some(_)) => {
-                    return Err(bad_request("pass exactly one of `id` or `email` to `user`"));
-                }
-                _ => state(ctx).cache.users().await.map_err(upstream)?,
-            };
+            let cache = &state(ctx).cache;
             let found = match (id, email) {
-                (Some(id), _) => directory.get(&id),
-                (_, Some(email)) => directory.by_email(email.trim()),
-                _ => None,
+                (Some(id), None) if !id.trim().is_empty() => {
+                    cache.users().await.map_err(upstream)?.get(&id).cloned()
+                }
+                (None, Some(email)) if !email.trim().is_empty() => {
+                    cache.user_by_email(email.trim()).await.map_err(upstream)?
+                }
+                _ => {
+                    return Err(bad_request(
+                        "pass exactly one of `id` or `email` to `user`, not empty",
+                    ));
+                }
             };
-            Ok(found.cloned().map(User::from_record))
+            Ok(found.map(User::from_record))
         }
         .await;
         result.transpose()

@@ -216,10 +216,19 @@ impl KandjiClient {
     /// Every directory user, following the cursor pages. The `next` URL may name the web host
     /// instead of the API host (a documented quirk), so only its `cursor` is used.
     pub async fn list_users(&self) -> KandjiResult<Vec<UserRecord>> {
+        self.users_matching(None).await
+    }
+
+    /// Directory users whose email contains `email` (Kandji's filter), or all of them.
+    pub async fn users_matching(&self, email: Option<&str>) -> KandjiResult<Vec<UserRecord>> {
         let mut users = Vec::new();
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_PAGES {
-            let query: Vec<(&str, String)> = cursor.iter().map(|c| ("cursor", c.clone())).collect();
+            let mut query: Vec<(&str, String)> =
+                cursor.iter().map(|c| ("cursor", c.clone())).collect();
+            if let Some(email) = email {
+                query.push(("email", email.to_string()));
+            }
             let page: CountedPage<UserRecord> = self.get(Endpoint::Users, "users", &query).await?;
             users.extend(page.results);
             cursor = page.next.as_deref().and_then(next_cursor);

@@ -349,3 +349,29 @@ async fn the_eu_tenant_is_served_from_the_eu_host_and_differs_from_the_us_one() 
     assert_eq!(us_data["tenant"]["region"], "US");
     assert_ne!(us_data["devices"], data["devices"]);
 }
+
+#[tokio::test]
+async fn a_user_by_email_on_a_cold_gateway_uses_kandjis_filter_not_the_whole_directory() {
+    let env = Env::default().await;
+    let users = env.kandji("users").await;
+    let email = users["results"][3]["email"].as_str().unwrap().to_string();
+    env.reset_counts().await;
+
+    let data = env
+        .data(
+            "query($e: String) { user(email: $e) { email } }",
+            json!({"e": email}),
+        )
+        .await;
+    assert_eq!(data["user"]["email"], json!(email));
+    let stats = env.upstream_calls().await;
+    assert_eq!(
+        stats["by_route"]["GET /api/v1/users"], 1,
+        "one filtered page: {stats:#}"
+    );
+
+    let answer = env
+        .graphql(r#"{ user(email: "  ") { id } }"#, json!({}))
+        .await;
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+}
