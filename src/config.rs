@@ -194,11 +194,12 @@ pub struct Options {
     )]
     pub cache_max_stale_secs: u64,
 
-    /// Megabytes the per-device caches (details, apps, library items) may hold, about.
+    /// Megabytes the per-device caches (details, apps, library items) may hold, about; the
+    /// least recently useful entries go first.
     #[arg(
         long,
         env = "GATEWAY_CACHE_MAX_MB",
-        default_value_t = 128,
+        default_value_t = 64,
         global = true
     )]
     pub cache_max_mb: u64,

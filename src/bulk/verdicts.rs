@@ -6,7 +6,9 @@
 //! the same tenant library (by identity, so a refreshed list or library is judged afresh),
 //! and within [`KEEP_FOR`], so that a device crossing the check-in staleness limit is seen
 //! within a minute. Verdicts that read a device's own details, or that met an upstream
-//! error, are not kept.
+//! error, are not kept. At most [`KEEP_AT_MOST`] are kept (a verdict with its evidence is
+//! some 5 KB): enough for the pages a dashboard shows, without doubling the memory of a
+//! large fleet's compliance data.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,6 +20,8 @@ use crate::kandji::models::DeviceRecord;
 
 /// How long a verdict is reused.
 const KEEP_FOR: Duration = Duration::from_secs(60);
+/// How many verdicts are kept at most.
+pub const KEEP_AT_MOST: usize = 1_000;
 
 /// The tenant library a verdict was judged against.
 pub type Library = Option<Arc<Vec<TenantLibraryItem>>>;
@@ -61,7 +65,14 @@ impl KeptVerdicts {
             verdict: verdict.clone(),
             at: Instant::now(),
         };
-        self.lock().insert(device.device_id.clone(), kept);
+        let mut by_device = self.lock();
+        if by_device.len() >= KEEP_AT_MOST && !by_device.contains_key(&device.device_id) {
+            by_device.retain(|_, k| k.at.elapsed() < KEEP_FOR);
+            if by_device.len() >= KEEP_AT_MOST {
+                return;
+            }
+        }
+        by_device.insert(device.device_id.clone(), kept);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Kept>> {
@@ -102,5 +113,20 @@ mod tests {
         assert_eq!(kept.get(&mac, &Some(Arc::new(vec![]))), None);
         assert_eq!(kept.get(&mac, &None), None);
         assert_eq!(kept.get(&device("d2"), &library), None);
+    }
+
+    #[test]
+    fn no_more_than_the_limit_are_kept() {
+        let kept = KeptVerdicts::default();
+        let library = Some(Arc::new(vec![]));
+        let devices: Vec<_> = (0..KEEP_AT_MOST + 5)
+            .map(|i| device(&format!("d{i}")))
+            .collect();
+        for d in &devices {
+            kept.keep(d, &library, &verdict());
+        }
+        assert_eq!(kept.lock().len(), KEEP_AT_MOST);
+        assert!(kept.get(&devices[0], &library).is_some());
+        assert!(kept.get(&devices[KEEP_AT_MOST], &library).is_none());
     }
 }

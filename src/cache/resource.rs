@@ -103,10 +103,22 @@ where
                 fetched_at: Instant::now(),
             })
         };
-        match self.cache.try_get_with(key, load).await {
+        let result = self.cache.try_get_with(key, load).await;
+        self.report_size();
+        match result {
             Ok(entry) => Ok(entry.value),
             Err(error) => Err(KandjiError::clone(&error)),
         }
+    }
+
+    /// Publishes the resource's size: bytes (estimated) for a byte-bounded resource, else
+    /// entries. Moka's counts lag by its pending maintenance; they catch up on later calls.
+    fn report_size(&self) {
+        let name = self.name;
+        metrics::gauge!("gateway_cache_weighted_size", "cache" => name)
+            .set(self.cache.weighted_size() as f64);
+        metrics::gauge!("gateway_cache_entries", "cache" => name)
+            .set(self.cache.entry_count() as f64);
     }
 
     /// The cached value, fresh or stale, without fetching when there is none (a stale one
@@ -190,6 +202,8 @@ where
                         fetched_at: Instant::now(),
                     };
                     cache.insert(key.clone(), entry).await;
+                    metrics::gauge!("gateway_cache_weighted_size", "cache" => name)
+                        .set(cache.weighted_size() as f64);
                     if lock(&refreshes.failed).remove(&key).is_some() {
                         tracing::info!(cache = name, "cache refresh succeeded again");
                     }

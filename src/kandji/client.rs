@@ -72,7 +72,7 @@ struct Inner {
     token: ApiToken,
     settings: ClientSettings,
     per_second: Option<DefaultDirectRateLimiter>,
-    per_hour: Option<DefaultDirectRateLimiter>,
+    per_hour: Option<HourWindow>,
     in_flight: Semaphore,
     token_accepted: AtomicBool,
     shared_budget: std::sync::OnceLock<crate::shared::SharedBudget>,
@@ -116,7 +116,7 @@ impl KandjiClient {
             inner: Arc::new(Inner {
                 http,
                 per_second: quota(settings.per_second, Quota::per_second),
-                per_hour: quota(settings.per_hour, Quota::per_hour),
+                per_hour: (settings.per_hour > 0).then(|| HourWindow::new(settings.per_hour)),
                 in_flight: Semaphore::new(settings.max_concurrency.max(1)),
                 api,
                 connect_to,
@@ -463,7 +463,16 @@ impl KandjiClient {
             .acquire()
             .await
             .expect("semaphore never closes");
-        self.wait_for_budget().await;
+        if let Err(retry_after) = self.wait_for_budget().await {
+            tracing::warn!(
+                retry_after_s = retry_after.as_secs(),
+                "hourly Kandji budget spent"
+            );
+            return Err(Attempt::Final(KandjiError::RateLimited {
+                endpoint,
+                retry_after,
+            }));
+        }
 
         let started = Instant::now();
         let mut request = inner
@@ -574,20 +583,25 @@ impl KandjiClient {
         let _ = self.inner.shared_budget.set(budget);
     }
 
-    async fn wait_for_budget(&self) {
+    /// Waits for rate budget; `Err` holds how long until the hourly budget comes back.
+    async fn wait_for_budget(&self) -> Result<(), Duration> {
         let inner = &self.inner;
         if let Some(shared) = inner.shared_budget.get()
             && shared.acquire().await.is_ok()
         {
-            return;
+            return Ok(());
         }
-        for limiter in [&inner.per_second, &inner.per_hour].into_iter().flatten() {
-            if limiter.check().is_err() {
-                metrics::counter!("kandji_rate_limit_waits_total", "reason" => "client_limiter")
-                    .increment(1);
-                limiter.until_ready().await;
-            }
+        if let Some(hour) = &inner.per_hour {
+            hour.take()?;
         }
+        if let Some(limiter) = &inner.per_second
+            && limiter.check().is_err()
+        {
+            metrics::counter!("kandji_rate_limit_waits_total", "reason" => "client_limiter")
+                .increment(1);
+            limiter.until_ready().await;
+        }
+        Ok(())
     }
 
     fn request_url(&self, path: &str) -> url::Url {
@@ -599,6 +613,42 @@ impl KandjiClient {
             let _ = url.set_port(origin.port_or_known_default());
         }
         url
+    }
+}
+
+/// The hourly budget, counted the way Kong counts it: per clock hour (UTC), so a cold fleet
+/// query may spend a large share at once, and no clock hour ever sees more than the budget.
+struct HourWindow {
+    budget: u32,
+    used: std::sync::Mutex<(u64, u32)>,
+}
+
+impl HourWindow {
+    fn new(budget: u32) -> Self {
+        Self {
+            budget,
+            used: std::sync::Mutex::new((0, 0)),
+        }
+    }
+
+    /// Takes one call from the current hour's budget; when it is spent, how long until the
+    /// next hour (the caller fails the call with that retry time rather than hang).
+    fn take(&self) -> Result<(), Duration> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let hour = now.as_secs() / 3600;
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        if used.0 != hour {
+            *used = (hour, 0);
+        }
+        if used.1 < self.budget {
+            used.1 += 1;
+            return Ok(());
+        }
+        metrics::counter!("kandji_rate_limit_waits_total", "reason" => "client_hourly_budget")
+            .increment(1);
+        Err(Duration::from_secs((hour + 1) * 3600).saturating_sub(now))
     }
 }
 
@@ -677,5 +727,21 @@ fn describe_transport_error(error: &reqwest::Error) -> String {
         "the connection closed before the answer was complete".to_string()
     } else {
         "the request failed".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hourly_budget_is_spent_per_clock_hour_and_says_when_it_returns() {
+        let window = HourWindow::new(2);
+        assert_eq!(window.take(), Ok(()));
+        assert_eq!(window.take(), Ok(()));
+        let wait = window
+            .take()
+            .expect_err("the third call of the hour is refused");
+        assert!(wait <= Duration::from_secs(3600), "{wait:?}");
     }
 }
