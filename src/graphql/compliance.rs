@@ -44,7 +44,9 @@ fn is_mac(device: &DeviceRecord) -> bool {
     device.platform.eq_ignore_ascii_case("mac")
 }
 
-/// What one device's verdict is computed from, however it was fetched.
+/// What one device's verdict is computed from, however it was fetched (nothing, for a device
+/// that is not a Mac).
+#[derive(Default)]
 struct Gathered {
     details: Option<Arc<DeviceDetails>>,
     filevault_enabled: Option<bool>,
@@ -57,15 +59,7 @@ struct Gathered {
 /// Fetches what the rules need for one device, one call per resource, and evaluates it.
 pub async fn evaluate_device(gateway: &GatewayState, device: &DeviceRecord) -> Evaluation {
     if !is_mac(device) {
-        let nothing = Gathered {
-            details: None,
-            filevault_enabled: None,
-            library: None,
-            apps: None,
-            tenant: None,
-            errors: vec![],
-        };
-        return judge(gateway, device, nothing);
+        return judge(gateway, device, Gathered::default());
     }
     let cache = &gateway.cache;
     let id = device.device_id.as_str();
@@ -203,15 +197,7 @@ pub async fn evaluate_many(
             .map(|device| {
                 let id = device.device_id.as_str();
                 if !is_mac(device) {
-                    let nothing = Gathered {
-                        details: None,
-                        filevault_enabled: None,
-                        library: None,
-                        apps: None,
-                        tenant: None,
-                        errors: vec![],
-                    };
-                    return judge(gateway, device, nothing);
+                    return judge(gateway, device, Gathered::default());
                 }
                 let (library, apps) = (facts.library_items(id), facts.apps(id));
                 if let Some(verdict) = facts.verdicts.get(device, &tenant) {
