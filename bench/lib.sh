@@ -1,6 +1,6 @@
-# Helpers for bench/run.sh: starting and stopping mock-kandji and the gateway on loopback
-# ports, GraphQL calls with their wall time, and reading the mock's call counts and the
-# gateway's metrics. Sourced, not run.
+# Helpers for bench/run.sh: starting and stopping mock-kandji, the gateway and redis-server on
+# loopback ports, GraphQL calls with their wall time, and reading the mock's call counts and
+# the gateway's metrics. Sourced, not run.
 
 BENCH_PIDS=()
 
@@ -20,6 +20,17 @@ bench_cleanup() {
 bench_stop() {
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
+  bench_forget "$1"
+}
+
+# Drops a process that has been waited for from BENCH_PIDS: once reaped, its id may belong to
+# someone else's process, which bench_cleanup must not signal.
+bench_forget() {
+  local pid kept=()
+  for pid in "${BENCH_PIDS[@]:-}"; do
+    [ -n "$pid" ] && [ "$pid" != "$1" ] && kept+=("$pid")
+  done
+  BENCH_PIDS=("${kept[@]:-}")
 }
 
 # A free TCP port on 127.0.0.1.
@@ -80,22 +91,91 @@ mock_calls() {
 graphql() {
   local body seconds
   body=$(jq -n --rawfile q "$1" '{query: $q}')
+  # Explicit returns: callers run this inside $(...), where set -e does not apply.
+  rm -f "$WORK/answer.json"
   seconds=$(curl -fs -o "$WORK/answer.json" -w '%{time_total}' -H 'Content-Type: application/json' \
-    -d "$body" "http://127.0.0.1:$GATEWAY_PORT/graphql")
-  if jq -e --arg ok "${ALLOW_ERRORS:-}" \
-    '.data == null or ([.errors[]? | select(.extensions.code != $ok)] | length > 0)' \
-    "$WORK/answer.json" >/dev/null; then
-    echo "bench: the query $1 answered errors:" >&2
-    jq -c '.errors[:3]' "$WORK/answer.json" >&2
+    -d "$body" "http://127.0.0.1:$GATEWAY_PORT/graphql") || {
+    echo "bench: the query $1 got no 200 answer from the gateway" >&2
     return 1
-  fi
+  }
+  check_answer "$1" "$WORK/answer.json" || return 1
   echo "$seconds"
 }
 
-# Upstream answers with status 429 the gateway has seen (from its /metrics).
+# graphql_at_once QUERY_FILE PORT...: POSTs the query in QUERY_FILE to the gateways on every
+# PORT at the same moment (one background curl each), waits for all of them, checks every
+# answer as graphql does and sets AT_ONCE_SECONDS to the wall time of the slowest. Call it
+# directly, not inside $(...): the curls must stay children of the script, in BENCH_PIDS.
+graphql_at_once() {
+  local query=$1 port pid start failed=0 pids=()
+  shift
+  jq -n --rawfile q "$query" '{query: $q}' >"$WORK/at-once.json"
+  start=$(date +%s.%N)
+  for port in "$@"; do
+    rm -f "$WORK/answer-$port.json"
+    curl -fs -o "$WORK/answer-$port.json" -H 'Content-Type: application/json' \
+      -d @"$WORK/at-once.json" "http://127.0.0.1:$port/graphql" &
+    pids+=("$!")
+  done
+  BENCH_PIDS+=("${pids[@]}")
+  for pid in "${pids[@]}"; do
+    wait "$pid" || failed=1
+    bench_forget "$pid"
+  done
+  AT_ONCE_SECONDS=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
+  if [ "$failed" != 0 ]; then
+    echo "bench: the query $query got no 200 answer from one of the gateways on $*" >&2
+    return 1
+  fi
+  for port in "$@"; do
+    check_answer "$query" "$WORK/answer-$port.json" || return 1
+  done
+}
+
+# check_answer QUERY_FILE ANSWER_FILE: fails, printing the first errors, when the answer has
+# no data or GraphQL errors other than ALLOW_ERRORS.
+check_answer() {
+  if jq -e --arg ok "${ALLOW_ERRORS:-}" \
+    '.data == null or ([.errors[]? | select(.extensions.code != $ok)] | length > 0)' \
+    "$2" >/dev/null; then
+    echo "bench: the query $1 answered errors:" >&2
+    jq -c '.errors[:3]' "$2" >&2
+    return 1
+  fi
+}
+
+# gateway_429s [PORT]: upstream answers with status 429 the gateway on PORT (default
+# GATEWAY_PORT) has seen, from its /metrics.
 gateway_429s() {
-  curl -fs "http://127.0.0.1:$GATEWAY_PORT/metrics" |
-    awk '/^kandji_upstream_requests_total\{/ && /status="429"/ { n += $NF } END { print n + 0 }'
+  curl -fs "http://127.0.0.1:${1:-$GATEWAY_PORT}/metrics" |
+    metric_sum kandji_upstream_requests_total 'status="429"'
+}
+
+# metric_sum NAME [LABEL]: reads a Prometheus text exposition on stdin and prints the sum of
+# metric NAME over its series whose labels contain LABEL (e.g. 'outcome="hit"'); 0 if none.
+metric_sum() {
+  awk -v name="$1" -v label="${2:-}" '
+    # Label values may hold spaces (cache="GET /api/v1/devices"): match on the whole line.
+    (index($0, name " ") == 1 || index($0, name "{") == 1) && index($0, label) { n += $NF }
+    END { print n + 0 }'
+}
+
+# start_redis: starts an empty redis-server on a free 127.0.0.1 port, in memory only (no RDB
+# snapshot, no AOF, files only under $WORK), sets REDIS_PORT and REDIS_PID.
+start_redis() {
+  local i
+  REDIS_PORT=$(free_port)
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
+    --save '' --appendonly no --dir "$WORK" >>"$WORK/redis.log" 2>&1 &
+  REDIS_PID=$!
+  BENCH_PIDS+=("$REDIS_PID")
+  # redis-cli comes with Debian's redis-server (its redis-tools dependency).
+  for i in $(seq 300); do
+    [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && return 0
+    sleep 0.1
+  done
+  echo "bench: redis-server on port $REDIS_PORT never answered" >&2
+  return 1
 }
 
 # A process's peak and current resident memory in MiB: "PEAK CURRENT".

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The performance benchmark of README "Performance". It builds the release binaries, installs
-# wrk (and jq, curl) from Debian's packages when missing, and for each fleet size starts
-# mock-kandji (20 ms latency, Kandji's real rate limits) and fresh gateways on 127.0.0.1 ports,
-# then prints one table:
+# wrk and redis-server (and jq, curl, python3) from Debian's packages when missing, and for
+# each fleet size starts mock-kandji (20 ms latency, Kandji's real rate limits) and fresh
+# gateways on 127.0.0.1 ports, then prints one table:
 #   - upstream calls and wall time of a cold complianceSummary and of a cold first page of 50
 #     devices with compliance (every permission: the fleet-wide path);
+#   - the same two cold queries sent at the same moment to three gateways sharing one fresh,
+#     empty redis-server (README "Running several replicas"), then to three without Redis:
+#     upstream calls of the three together, the slowest one's wall time, 429s, and with Redis
+#     where the shared answers came from and any failed Redis calls;
 #   - the same summary with only Drata's four permissions, and with blueprints added
 #     (per-device path), against the bound "one list pass + three calls per Mac", and 429s;
 #   - warm throughput and p50/p99 of the page query next to mock-kandji serving
@@ -43,7 +47,8 @@ trap 'exit 130' INT TERM
 
 install_tools() {
   local missing=() tool sudo=""
-  for tool in wrk jq curl python3; do
+  # Each command comes from the Debian package of the same name.
+  for tool in wrk jq curl python3 redis-server; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -76,6 +81,44 @@ cold() {
   bench_stop "$GATEWAY_PID"
 }
 
+# cold_replicas NAME QUERY_FILE [FLAGS...]: three fresh gateways with FLAGS, the query sent to
+# all three at once; records under NAME the calls of the three together, the slowest one's
+# seconds, their 429s, where their shared answers came from (Redis fetched / waited / hit /
+# local) and their failed or skipped Redis calls.
+cold_replicas() {
+  local name=$1 query=$2 before port pid op outcome ports=() pids=()
+  shift 2
+  for _ in 1 2 3; do
+    start_gateway "$TOKEN" "$@"
+    ports+=("$GATEWAY_PORT")
+    pids+=("$GATEWAY_PID")
+  done
+
+  before=$(mock_calls)
+  graphql_at_once "$query" "${ports[@]}"
+  R[$name.calls.$n]=$(($(mock_calls) - before))
+  R[$name.seconds.$n]=$AT_ONCE_SECONDS
+
+  # Sums over the three /metrics pages.
+  local -A sum=([429]=0 [redis_errors]=0 [fetched]=0 [waited]=0 [hit]=0 [local]=0)
+  for port in "${ports[@]}"; do
+    curl -fs -o "$WORK/metrics.txt" "http://127.0.0.1:$port/metrics"
+    sum[429]=$((sum[429] + $(metric_sum kandji_upstream_requests_total 'status="429"' \
+      <"$WORK/metrics.txt")))
+    for op in gateway_redis_errors_total gateway_redis_skipped_total; do
+      sum[redis_errors]=$((sum[redis_errors] + $(metric_sum "$op" <"$WORK/metrics.txt")))
+    done
+    for outcome in fetched waited hit local; do
+      sum[$outcome]=$((sum[$outcome] + $(metric_sum gateway_l2_lookups_total \
+        "outcome=\"$outcome\"" <"$WORK/metrics.txt")))
+    done
+  done
+  R[$name.429.$n]=${sum[429]}
+  R[$name.redis_errors.$n]=${sum[redis_errors]}
+  R[$name.l2.$n]=${sum[fetched]}/${sum[waited]}/${sum[hit]}/${sum[local]}
+  for pid in "${pids[@]}"; do bench_stop "$pid"; done
+}
+
 # fill_cache QUERY_FILE: runs a paged devices query over the whole fleet.
 fill_cache() {
   local after=null page=0
@@ -103,6 +146,16 @@ for n in $SIZES; do
   # Cold queries with every permission: the fleet-wide path.
   cold summary "$BENCH/summary.graphql" "$TOKEN"
   cold page "$BENCH/page.graphql" "$TOKEN"
+
+  # Replicas: the same cold queries sent to three gateways at once, first sharing a fresh
+  # redis-server (one per query, so each starts empty), then each with its own cache.
+  for query in summary page; do
+    start_redis
+    cold_replicas "redis_$query" "$BENCH/$query.graphql" \
+      --redis-url "redis://127.0.0.1:$REDIS_PORT/"
+    bench_stop "$REDIS_PID"
+    cold_replicas "alone_$query" "$BENCH/$query.graphql"
+  done
 
   # Drata's four permissions, then with blueprints: per-device calls. The gateway's own
   # hourly limiter (a burst of a tenth of the hour) is off here so that one run fits in
@@ -169,6 +222,21 @@ row "cold complianceSummary: upstream calls" summary.calls "<= 40 at 1,000"
 row "cold complianceSummary: seconds" summary.seconds "< 3 at 1,000"
 row "cold page of 50 with compliance: calls" page.calls ""
 row "cold page of 50 with compliance: seconds" page.seconds ""
+for query in summary page; do
+  if [ "$query" = summary ]; then
+    printf '%s\n' "cold complianceSummary sent to 3 gateways at once:"
+  else
+    printf '%s\n' "cold page of 50 sent to 3 gateways at once:"
+  fi
+  row "  one gateway alone (above): calls" "$query.calls" ""
+  row "  3 sharing Redis: calls of all three" "redis_$query.calls" "= one gateway"
+  row "  3 sharing Redis: 429s" "redis_$query.429" "0"
+  row "  3 sharing Redis: seconds (slowest)" "redis_$query.seconds" ""
+  row "  3 sharing Redis: fetched/waited/hit/local" "redis_$query.l2" ""
+  row "  3 sharing Redis: failed Redis calls" "redis_$query.redis_errors" "0"
+  row "  3 without Redis: calls of all three" "alone_$query.calls" "3 x one gateway"
+  row "  3 without Redis: 429s" "alone_$query.429" ""
+done
 row "4 permissions: summary calls" drata.calls "<= list pass + 3/Mac"
 row "4 permissions: list pass + 3/Mac" bound ""
 row "4 permissions: seconds" drata.seconds ""
