@@ -160,7 +160,7 @@ pub async fn fetch(cache: &TenantCache, settings: &ComplianceSettings) -> Kandji
 fn library_by_device(statuses: Vec<LibraryItemStatus>) -> HashMap<String, Arc<DeviceLibraryItems>> {
     let mut rows: HashMap<String, Vec<LibraryItemStatus>> = HashMap::new();
     for row in statuses {
-        let Some(device) = row.computer.as_ref().map(|c| c.id.clone()) else {
+        let Some(device) = row.computer.as_ref().map(|c| c.id.to_string()) else {
             continue;
         };
         rows.entry(device).or_default().push(row);

@@ -87,10 +87,10 @@ pub(super) fn merge_library<'a>(
     let mut index: HashMap<String, usize> = HashMap::new();
     for (blueprint, list) in lists {
         for item in list {
-            let i = *index.entry(item.id.clone()).or_insert_with(|| {
+            let i = *index.entry(item.id.to_string()).or_insert_with(|| {
                 items.push(TenantLibraryItem {
-                    id: item.id.clone(),
-                    name: item.name.clone(),
+                    id: item.id.to_string(),
+                    name: item.name.to_string(),
                     blueprint_ids: vec![],
                 });
                 items.len() - 1

@@ -95,12 +95,12 @@ fn judge(gateway: &GatewayState, device: &DeviceRecord, gathered: Gathered) -> E
         l.library_items
             .iter()
             .map(|i| DeviceItemFact {
-                item_id: i.item_id.clone(),
-                name: i.name.clone(),
-                status: i.status.clone(),
+                item_id: i.item_id.to_string(),
+                name: i.name.to_string(),
+                status: i.status.to_string(),
                 reported_at: i.reported_at,
-                last_audit_log: i.last_audit_log.clone(),
-                control_log: i.control_log.clone(),
+                last_audit_log: i.last_audit_log.as_deref().map(str::to_owned),
+                control_log: i.control_log.as_deref().map(str::to_owned),
             })
             .collect()
     });
@@ -108,8 +108,8 @@ fn judge(gateway: &GatewayState, device: &DeviceRecord, gathered: Gathered) -> E
         a.apps
             .iter()
             .map(|app| AppFact {
-                name: app.app_name.clone().unwrap_or_default(),
-                bundle_id: app.bundle_id.clone(),
+                name: app.app_name.as_deref().unwrap_or_default().to_owned(),
+                bundle_id: app.bundle_id.as_deref().map(str::to_owned),
             })
             .collect()
     });

@@ -308,11 +308,11 @@ impl App {
         let app_key = app.app_id.clone().unwrap_or_else(|| position.to_string());
         App {
             id: ID(format!("{device_id}:app:{app_key}")),
-            name: app.app_name.clone().unwrap_or_default(),
-            bundle_id: app.bundle_id.clone(),
-            version: app.version.clone(),
-            path: app.path.clone(),
-            source: app.source.clone(),
+            name: app.app_name.as_deref().unwrap_or_default().to_owned(),
+            bundle_id: app.bundle_id.as_deref().map(str::to_owned),
+            version: app.version.as_deref().map(str::to_owned),
+            path: app.path.as_deref().map(str::to_owned),
+            source: app.source.as_deref().map(str::to_owned),
         }
     }
 }
@@ -357,17 +357,17 @@ impl DeviceLibraryItem {
     pub fn new(device_id: &str, item: &LibraryItemStatus) -> Self {
         DeviceLibraryItem {
             id: ID(format!("{device_id}:item:{}", item.item_id)),
-            item_id: ID(item.item_id.clone()),
-            name: item.name.clone(),
-            item_type: item.item_type.clone(),
-            status: item.status.clone(),
+            item_id: ID(item.item_id.to_string()),
+            name: item.name.to_string(),
+            item_type: item.item_type.to_string(),
+            status: item.status.to_string(),
             reported_at: opt(item.reported_at),
-            last_audit_log: item.last_audit_log.clone(),
-            control_log: item.control_log.clone(),
+            last_audit_log: item.last_audit_log.as_deref().map(str::to_owned),
+            control_log: item.control_log.as_deref().map(str::to_owned),
             blueprint_ref: item
                 .blueprint
                 .as_ref()
-                .map(|b| (b.id.clone(), b.name.clone())),
+                .map(|b| (b.id.to_string(), b.name.to_string())),
         }
     }
 }
@@ -383,7 +383,7 @@ impl DeviceDetails {
         let f = &self.0.filevault;
         FileVault {
             enabled: f.filevault_enabled,
-            recovery_key_type: f.filevault_recoverykey_type.clone(),
+            recovery_key_type: f.filevault_recoverykey_type.as_deref().map(str::to_owned),
             recovery_key_escrowed: f.filevault_prk_escrowed,
             regeneration_required: f.filevault_regen_required,
         }
@@ -405,7 +405,7 @@ impl DeviceDetails {
         let a = &self.0.kandji_agent;
         Agent {
             installed: a.agent_installed,
-            version: a.agent_version.clone(),
+            version: a.agent_version.as_deref().map(str::to_owned),
             installed_at: opt(a.install_date),
             last_check_in: opt(a.last_check_in),
         }
@@ -415,14 +415,14 @@ impl DeviceDetails {
     async fn hardware(&self) -> Hardware {
         let h = &self.0.hardware_overview;
         Hardware {
-            model_name: h.model_name.clone(),
-            model_identifier: h.model_identifier.clone(),
-            processor: h.processor_name.clone(),
+            model_name: h.model_name.as_deref().map(str::to_owned),
+            model_identifier: h.model_identifier.as_deref().map(str::to_owned),
+            processor: h.processor_name.as_deref().map(str::to_owned),
             cores: h
                 .total_number_of_cores
                 .as_deref()
                 .and_then(|c| c.trim().parse().ok()),
-            memory: h.memory.clone(),
+            memory: h.memory.as_deref().map(str::to_owned),
             serial_number: h.serial_number.clone(),
             udid: h.udid.clone(),
         }
@@ -434,11 +434,11 @@ impl DeviceDetails {
             .volumes
             .iter()
             .map(|v| Volume {
-                name: v.name.clone(),
-                format: v.format.clone(),
-                capacity: v.capacity.clone(),
+                name: v.name.as_deref().map(str::to_owned),
+                format: v.format.as_deref().map(str::to_owned),
+                capacity: v.capacity.as_deref().map(str::to_owned),
                 available: v.available.clone(),
-                percent_used: v.percent_used.clone(),
+                percent_used: v.percent_used.as_deref().map(str::to_owned),
                 encrypted: v.encrypted,
             })
             .collect()

@@ -5,10 +5,19 @@
 //! `null`; and timestamps come in at least six formats. These helpers accept every form seen in
 //! recordings and the published examples, and turn "no value" forms into `None` instead of
 //! failing the whole response.
+//!
+//! Text is read straight from the parser, without an intermediate `serde_json::Value`; the
+//! `flex_shared*` forms hand it to [`SharedStr`], for values that every device repeats.
+
+use std::fmt;
+use std::marker::PhantomData;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::{Deserialize, Deserializer, de::DeserializeOwned};
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+use super::SharedStr;
 
 /// A boolean sent as `true`, `"True"`, `"true"`, `"Yes"`, `1`; `""`, `null` or anything else
 /// unrecognised become `None`.
@@ -27,13 +36,7 @@ pub fn flex_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Err
 
 /// A string that may be sent as a number (ids, sizes); `null` and `""` become `None`.
 pub fn flex_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    })
+    d.deserialize_any(FlexText(str::to_owned))
 }
 
 /// Like [`flex_string`] but required: a missing value becomes the empty string.
@@ -41,17 +44,127 @@ pub fn flex_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     flex_string(d).map(Option::unwrap_or_default)
 }
 
+/// [`flex_string`] for a value repeated across devices: equal values share one copy.
+pub fn flex_shared<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SharedStr>, D::Error> {
+    d.deserialize_any(FlexText(SharedStr::new))
+}
+
+/// [`flex_id`] for a value repeated across devices: equal values share one copy.
+pub fn flex_shared_id<'de, D: Deserializer<'de>>(d: D) -> Result<SharedStr, D::Error> {
+    flex_shared(d).map(Option::unwrap_or_default)
+}
+
+/// Reads a string, number or boolean as text without an intermediate `Value`, and turns it into
+/// `T` with the function it holds; `null`, `""`, lists and objects read as `None`.
+struct FlexText<F>(F);
+
+impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for FlexText<F> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string, number, boolean or null")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<T>, E> {
+        Ok((!text.is_empty()).then(|| (self.0)(text)))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Option<T>, E> {
+        Ok(Some((self.0)(&n.to_string())))
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Option<T>, E> {
+        Ok(Some((self.0)(&n.to_string())))
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Option<T>, E> {
+        // Written as JSON writes it, as the `Value` this replaced did; NaN cannot be JSON.
+        Ok(serde_json::Number::from_f64(n).map(|n| (self.0)(&n.to_string())))
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Option<T>, E> {
+        Ok(Some((self.0)(if b { "true" } else { "false" })))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| None)
+    }
+}
+
 /// An object that Kandji sends as `""` (or `null`) when absent, such as the device's `user`.
+/// Anything but an object reads as `None`.
 pub fn object_or_empty<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
 {
-    match Value::deserialize(d)? {
-        Value::Object(map) => serde_json::from_value(Value::Object(map))
-            .map(Some)
-            .map_err(serde::de::Error::custom),
-        _ => Ok(None),
+    d.deserialize_any(ObjectOrEmpty(PhantomData))
+}
+
+/// The visitor behind [`object_or_empty`]: an object becomes `T`, anything else `None`.
+struct ObjectOrEmpty<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOrEmpty<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object, \"\" or null")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
     }
 }
 
@@ -154,5 +267,31 @@ mod tests {
             (f.a, f.b, f.c, f.id.as_deref()),
             (Some(true), Some(false), None, Some("1"))
         );
+    }
+
+    #[derive(Deserialize)]
+    struct Shared {
+        #[serde(deserialize_with = "flex_shared", default)]
+        texts: Option<SharedStr>,
+        #[serde(deserialize_with = "object_or_empty", default)]
+        user: Option<serde_json::Map<String, Value>>,
+    }
+
+    #[test]
+    fn shared_texts_and_empty_objects_read_every_form_kandji_sends() {
+        let read = |json: &str| serde_json::from_str::<Vec<Shared>>(json).unwrap();
+        let rows = read(
+            r#"[{"texts":201,"user":""},{"texts":"","user":null},
+            {"texts":null,"user":[1]},{"texts":["x"],"user":0},{"texts":{"k":1}},
+            {"texts":1.5},{"texts":true},{"texts":"Safari","user":{"id":7}}]"#,
+        );
+        let texts: Vec<Option<&str>> = rows.iter().map(|r| r.texts.as_deref()).collect();
+        assert_eq!(texts[..3], [Some("201"), None, None]);
+        assert_eq!(
+            texts[3..],
+            [None, None, Some("1.5"), Some("true"), Some("Safari")]
+        );
+        assert!(rows[..4].iter().all(|r| r.user.is_none()));
+        assert_eq!(rows[7].user.as_ref().unwrap()["id"], 7);
     }
 }

@@ -6,6 +6,7 @@ mod de;
 pub mod endpoint;
 pub mod error;
 pub mod models;
+pub mod shared_str;
 pub mod token;
 pub mod url;
 
@@ -13,5 +14,6 @@ pub use client::{ClientSettings, KandjiClient};
 pub use de::parse_timestamp;
 pub use endpoint::Endpoint;
 pub use error::{KandjiError, KandjiResult};
+pub use shared_str::SharedStr;
 pub use token::ApiToken;
 pub use url::{ApiUrl, Permission, Region};

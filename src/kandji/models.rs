@@ -3,11 +3,20 @@
 //! Every field is optional or defaulted: keys come and go with the platform (Mac, iPhone, iPad,
 //! Apple TV, Windows, Android) and with the API's age, and an unexpected `null` in one field must
 //! not lose the whole device. The quirks are handled by the deserialisers in [`super::de`].
+//!
+//! Per-device values are cached for thousands of devices, so the text that devices repeat (app
+//! names, bundle ids, versions, paths, library item names and statuses, blueprint references,
+//! hardware names) is a [`SharedStr`]: one copy per distinct value, a pointer per use. Values
+//! unique to a device (serial numbers, UDIDs, app ids, free space) stay `String`s.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::de::{flex_bool, flex_datetime, flex_id, flex_string, list_or_null, object_or_empty};
+use super::SharedStr;
+use super::de::{
+    flex_bool, flex_datetime, flex_id, flex_shared, flex_shared_id, flex_string, list_or_null,
+    object_or_empty,
+};
 
 /// One entry of `GET /devices` (also the body of `GET /devices/{id}`).
 #[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
@@ -123,14 +132,14 @@ pub struct DeviceDetails {
 #[serde(default)]
 pub struct DetailsGeneral {
     /// `"14.4.1 (23E224)"` on macOS, `""` on iOS.
-    #[serde(deserialize_with = "flex_string")]
-    pub system_version: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub system_version: Option<SharedStr>,
     /// Boot volume name.
-    #[serde(deserialize_with = "flex_string")]
-    pub boot_volume: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub boot_volume: Option<SharedStr>,
     /// Human text such as "18 minutes ago".
-    #[serde(deserialize_with = "flex_string")]
-    pub time_since_boot: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub time_since_boot: Option<SharedStr>,
     /// Last local user to log in.
     #[serde(deserialize_with = "flex_string")]
     pub last_user: Option<String>,
@@ -162,8 +171,8 @@ pub struct DetailsFileVault {
     #[serde(deserialize_with = "flex_bool")]
     pub filevault_enabled: Option<bool>,
     /// `Personal` or `""`.
-    #[serde(deserialize_with = "flex_string")]
-    pub filevault_recoverykey_type: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub filevault_recoverykey_type: Option<SharedStr>,
     /// Whether the personal recovery key is escrowed to Kandji.
     #[serde(deserialize_with = "flex_bool")]
     pub filevault_prk_escrowed: Option<bool>,
@@ -186,8 +195,8 @@ pub struct DetailsAgent {
     #[serde(deserialize_with = "flex_datetime", alias = "last_check_in_datetime")]
     pub last_check_in: Option<DateTime<Utc>>,
     /// Agent version.
-    #[serde(deserialize_with = "flex_string", alias = "version")]
-    pub agent_version: Option<String>,
+    #[serde(deserialize_with = "flex_shared", alias = "version")]
+    pub agent_version: Option<SharedStr>,
 }
 
 /// `details.hardware_overview`.
@@ -195,20 +204,20 @@ pub struct DetailsAgent {
 #[serde(default)]
 pub struct DetailsHardware {
     /// e.g. "MacBook Air".
-    #[serde(deserialize_with = "flex_string")]
-    pub model_name: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub model_name: Option<SharedStr>,
     /// e.g. "MacBookAir10,1".
-    #[serde(deserialize_with = "flex_string")]
-    pub model_identifier: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub model_identifier: Option<SharedStr>,
     /// e.g. "Apple M1".
-    #[serde(deserialize_with = "flex_string")]
-    pub processor_name: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub processor_name: Option<SharedStr>,
     /// Sent as a string.
-    #[serde(deserialize_with = "flex_string")]
-    pub total_number_of_cores: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub total_number_of_cores: Option<SharedStr>,
     /// e.g. "8 GB".
-    #[serde(deserialize_with = "flex_string")]
-    pub memory: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub memory: Option<SharedStr>,
     /// Hardware serial number.
     #[serde(deserialize_with = "flex_string")]
     pub serial_number: Option<String>,
@@ -222,20 +231,20 @@ pub struct DetailsHardware {
 #[serde(default)]
 pub struct DetailsVolume {
     /// Volume name.
-    #[serde(deserialize_with = "flex_string")]
-    pub name: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub name: Option<SharedStr>,
     /// e.g. "APFS (Encrypted)".
-    #[serde(deserialize_with = "flex_string")]
-    pub format: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub format: Option<SharedStr>,
     /// e.g. "228.27 GB".
-    #[serde(deserialize_with = "flex_string")]
-    pub capacity: Option<String>,
-    /// e.g. "210.93 GB".
+    #[serde(deserialize_with = "flex_shared")]
+    pub capacity: Option<SharedStr>,
+    /// e.g. "210.93 GB" (nearly unique per device: not shared).
     #[serde(deserialize_with = "flex_string")]
     pub available: Option<String>,
     /// e.g. "9%".
-    #[serde(deserialize_with = "flex_string")]
-    pub percent_used: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub percent_used: Option<SharedStr>,
     /// `"Yes"`/`"No"`/`""` on the wire.
     #[serde(deserialize_with = "flex_bool")]
     pub encrypted: Option<bool>,
@@ -294,20 +303,20 @@ pub struct AppRecord {
     #[serde(deserialize_with = "flex_string")]
     pub app_id: Option<String>,
     /// The app's name (`display_name` on Windows and Android).
-    #[serde(deserialize_with = "flex_string", alias = "display_name")]
-    pub app_name: Option<String>,
+    #[serde(deserialize_with = "flex_shared", alias = "display_name")]
+    pub app_name: Option<SharedStr>,
     /// The bundle id (`package_name` on Android).
-    #[serde(deserialize_with = "flex_string", alias = "package_name")]
-    pub bundle_id: Option<String>,
+    #[serde(deserialize_with = "flex_shared", alias = "package_name")]
+    pub bundle_id: Option<SharedStr>,
     /// The version (`version_name` on Android).
-    #[serde(deserialize_with = "flex_string", alias = "version_name")]
-    pub version: Option<String>,
+    #[serde(deserialize_with = "flex_shared", alias = "version_name")]
+    pub version: Option<SharedStr>,
     /// Install path (`installed_path` on Windows).
-    #[serde(deserialize_with = "flex_string", alias = "installed_path")]
-    pub path: Option<String>,
+    #[serde(deserialize_with = "flex_shared", alias = "installed_path")]
+    pub path: Option<SharedStr>,
     /// "Apple", "Identified Developer", "App Store", ...
-    #[serde(deserialize_with = "flex_string")]
-    pub source: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub source: Option<SharedStr>,
 }
 
 /// `GET /devices/{id}/library-items`.
@@ -323,36 +332,33 @@ pub struct DeviceLibraryItems {
 }
 
 /// The status of one library item on one device (per-device and fleet-wide endpoints).
+///
+/// The row's own integer `id` and `last_audit_run` are not kept: nothing reads them, and a
+/// fleet's rows are cached by the tens of thousands.
 #[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct LibraryItemStatus {
-    /// The status row's integer id.
-    #[serde(deserialize_with = "flex_string")]
-    pub id: Option<String>,
     /// The library item's UUID, the same on every device.
-    #[serde(deserialize_with = "flex_id")]
-    pub item_id: String,
+    #[serde(deserialize_with = "flex_shared_id")]
+    pub item_id: SharedStr,
     /// The item's name.
-    #[serde(deserialize_with = "flex_id")]
-    pub name: String,
+    #[serde(deserialize_with = "flex_shared_id")]
+    pub name: SharedStr,
     /// e.g. `profile`, `custom-app`, `macos-release`.
-    #[serde(rename = "type", deserialize_with = "flex_id")]
-    pub item_type: String,
+    #[serde(rename = "type", deserialize_with = "flex_shared_id")]
+    pub item_type: SharedStr,
     /// `PASS`, `ERROR`, `success`, `failed`, `pending`, `EXCLUDED`, ... as sent.
-    #[serde(deserialize_with = "flex_id")]
-    pub status: String,
+    #[serde(deserialize_with = "flex_shared_id")]
+    pub status: SharedStr,
     /// When the device reported.
     #[serde(deserialize_with = "flex_datetime")]
     pub reported_at: Option<DateTime<Utc>>,
     /// The last audit's log.
-    #[serde(deserialize_with = "flex_string")]
-    pub last_audit_log: Option<String>,
-    /// The last audit run.
-    #[serde(deserialize_with = "flex_datetime")]
-    pub last_audit_run: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub last_audit_log: Option<SharedStr>,
     /// The control log (FileVault's deferred-enablement note lands here).
-    #[serde(deserialize_with = "flex_string")]
-    pub control_log: Option<String>,
+    #[serde(deserialize_with = "flex_shared")]
+    pub control_log: Option<SharedStr>,
     /// The device (`computer`) the row belongs to.
     #[serde(deserialize_with = "object_or_empty")]
     pub computer: Option<NamedRef>,
@@ -366,11 +372,11 @@ pub struct LibraryItemStatus {
 #[serde(default)]
 pub struct NamedRef {
     /// The id.
-    #[serde(deserialize_with = "flex_id")]
-    pub id: String,
+    #[serde(deserialize_with = "flex_shared_id")]
+    pub id: SharedStr,
     /// The name.
-    #[serde(deserialize_with = "flex_id")]
-    pub name: String,
+    #[serde(deserialize_with = "flex_shared_id")]
+    pub name: SharedStr,
 }
 
 /// A directory user from `GET /users`.
