@@ -252,13 +252,17 @@ pub async fn evaluate_many(
 }
 
 /// The fleet-wide facts: from the cache whenever they are there (they then cost nothing,
-/// however few devices are asked for), else read when that is cheaper than per-device calls
-/// for `macs` Macs. `None` (and per-device calls) when it is not, or the token lacks the
-/// permissions, or the calls fail.
+/// however few devices are asked for), or from the read under way when there is one (a page
+/// whose compliance fields were split into several batches shares it), else read when that is
+/// cheaper than per-device calls for `macs` Macs. `None` (and per-device calls) when it is
+/// not, or the token lacks the permissions, or the calls fail.
 async fn fleet_facts(gateway: &GatewayState, macs: usize) -> Option<Arc<crate::bulk::FleetFacts>> {
     let cache = &gateway.cache;
     if let Some(facts) = cache.cached_fleet_facts(&gateway.compliance).await {
         return Some(facts);
+    }
+    if cache.fleet_facts_loading() {
+        return cache.fleet_facts(&gateway.compliance).await.ok();
     }
     let fleet_macs = match cache.devices().await {
         Ok(index) => index.devices.iter().filter(|d| is_mac(d)).count(),

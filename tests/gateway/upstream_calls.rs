@@ -254,3 +254,42 @@ async fn a_cold_per_device_fleet_query_never_draws_a_429_under_kandjis_real_limi
         "the client-side limiter keeps under 50 per second"
     );
 }
+
+#[tokio::test]
+async fn a_small_page_asked_while_the_fleet_wide_read_runs_shares_it() {
+    let env = Env::start(setup_with_devices(300)).await;
+    env.data("{ devices(first: 1) { totalCount } }", json!({}))
+        .await;
+    env.admin(Method::PUT, "faults", Some(json!({"latency_ms": 50})))
+        .await;
+    env.reset_counts().await;
+
+    // A page of 50 starts the fleet-wide read; a page of three, on its own too few Macs for
+    // it, arrives while the read runs and waits for it rather than reading per device.
+    let page = |n: usize| {
+        format!(
+            "{{ devices(first: {n}, filter: {{ platform: MAC }}) {{ edges {{ node {{ serialNumber \
+             compliance {{ status }} }} }} }} }}"
+        )
+    };
+    let (big, small) = (page(50), page(3));
+    let late_small = async {
+        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+        env.data(&small, json!({})).await
+    };
+    let (big, small) = tokio::join!(env.data(&big, json!({})), late_small);
+    let statuses = |answer: &Value| -> Vec<Value> {
+        let edges = answer["devices"]["edges"].as_array().unwrap();
+        edges
+            .iter()
+            .map(|e| e["node"]["compliance"]["status"].clone())
+            .collect()
+    };
+    assert_eq!(statuses(&small)[..], statuses(&big)[..3]);
+
+    let stats = env.upstream_calls().await;
+    for per_device in ["details", "apps", "library-items"] {
+        let route = format!("GET /api/v1/devices/{{device_id}}/{per_device}");
+        assert_eq!(calls(&stats, &route), 0, "{route}: {stats:#}");
+    }
+}
