@@ -14,6 +14,7 @@ mod resource;
 mod resource_tests;
 pub mod weight;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -102,6 +103,7 @@ struct Caches {
     tenant_library: Resource<(), Arc<Vec<TenantLibraryItem>>>,
     permissions: Resource<(), Arc<CheckReport>>,
     fleet_facts: Resource<(), Arc<FleetFacts>>,
+    filevault_flags: Resource<(), Arc<HashMap<String, bool>>>,
 }
 
 impl TenantCache {
@@ -139,6 +141,7 @@ impl TenantCache {
             tenant_library: single("tenant_library", settings.blueprints_ttl, stale, &changes),
             permissions: single("permissions", settings.blueprints_ttl, stale, &changes),
             fleet_facts: single("fleet_facts", settings.library_items_ttl, stale, &changes),
+            filevault_flags: single("filevault_flags", settings.details_ttl, stale, &changes),
             changes,
             fleet_facts_loading: Arc::new(AtomicU64::new(0)),
         };
@@ -261,6 +264,20 @@ impl TenantCache {
             Ok(Arc::new(facts))
         };
         self.inner.fleet_facts.get((), fetch).await
+    }
+
+    /// The FileVault flag of every Mac that reports one (two filtered device lists).
+    pub async fn filevault_flags(&self) -> KandjiResult<Arc<HashMap<String, bool>>> {
+        let client = self.client().clone();
+        let fetch = || async move { crate::bulk::filevault_flags(&client).await.map(Arc::new) };
+        self.inner.filevault_flags.get((), fetch).await
+    }
+
+    /// The FileVault flags if they are cached (fresh or stale), without reading Kandji.
+    pub async fn cached_filevault_flags(&self) -> Option<Arc<HashMap<String, bool>>> {
+        let client = self.client().clone();
+        let fetch = || async move { crate::bulk::filevault_flags(&client).await.map(Arc::new) };
+        self.inner.filevault_flags.peek((), fetch).await
     }
 
     /// Whether the fleet-wide facts are being read now: a caller of `fleet_facts` then shares

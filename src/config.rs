@@ -152,8 +152,8 @@ pub struct Options {
     )]
     pub upstream_retry_deadline_ms: u64,
 
-    /// Never use the fleet-wide endpoints (library item statuses, Prism) for compliance; always
-    /// read each device (three calls per Mac).
+    /// Never use the fleet-wide endpoints (library item statuses, Prism, the device list
+    /// filtered by FileVault) for compliance; always read each device (three calls per Mac).
     #[arg(long, env = "GATEWAY_NO_BULK", global = true)]
     pub no_bulk: bool,
 
