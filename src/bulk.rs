@@ -24,8 +24,8 @@ use serde_json::json;
 
 use crate::cache::TenantCache;
 use crate::compliance::{ComplianceSettings, enforces_a_control};
-use crate::kandji::KandjiResult;
 use crate::kandji::models::{AppRecord, DeviceApps, DeviceLibraryItems, LibraryItemStatus};
+use crate::kandji::{KandjiClient, KandjiResult};
 use pages::{PrismQuery, device_ids_where, statuses_first, statuses_rest};
 pub use verdicts::KeptVerdicts;
 
@@ -135,25 +135,33 @@ pub async fn fetch(cache: &TenantCache, settings: &ComplianceSettings) -> Kandji
             .chain(rest.into_iter().flatten())
             .collect::<Vec<_>>())
     };
-    let (statuses, apps_by_bundle, apps_by_name, encrypted, unencrypted) = tokio::try_join!(
+    let (statuses, apps_by_bundle, apps_by_name, filevault) = tokio::try_join!(
         statuses,
         by_bundle.rest(client, bundle_first),
         by_name.rest(client, name_first),
-        device_ids_where(client, ("filevault_enabled", "true")),
-        device_ids_where(client, ("filevault_enabled", "false")),
+        filevault_flags(client),
     )?;
 
-    let filevault = unencrypted
-        .into_iter()
-        .map(|id| (id, false))
-        .chain(encrypted.into_iter().map(|id| (id, true)))
-        .collect();
     Ok(FleetFacts {
         library: library_by_device(statuses),
         apps: apps_by_device(apps_by_bundle.into_iter().chain(apps_by_name)),
         filevault,
         verdicts: KeptVerdicts::default(),
     })
+}
+
+/// The FileVault flag of every Mac that reports one, from the device list filtered by
+/// `filevault_enabled=true` and `=false` (the *Device list* permission alone suffices).
+pub async fn filevault_flags(client: &KandjiClient) -> KandjiResult<HashMap<String, bool>> {
+    let (encrypted, unencrypted) = tokio::try_join!(
+        device_ids_where(client, ("filevault_enabled", "true")),
+        device_ids_where(client, ("filevault_enabled", "false")),
+    )?;
+    Ok(unencrypted
+        .into_iter()
+        .map(|id| (id, false))
+        .chain(encrypted.into_iter().map(|id| (id, true)))
+        .collect())
 }
 
 /// Status rows grouped by device, in the order Kandji sent them.

@@ -14,7 +14,9 @@ mod resource;
 mod resource_tests;
 pub mod weight;
 
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::bulk::FleetFacts;
@@ -75,8 +77,9 @@ fn single<V: Clone + Send + Sync + 'static>(
     name: &'static str,
     ttl: Duration,
     stale: Duration,
+    changes: &Arc<AtomicU64>,
 ) -> Resource<(), V> {
-    Resource::new(name, ttl, stale, Capacity::Entries(1))
+    Resource::new(name, ttl, stale, Capacity::Entries(1)).counting_changes_in(changes.clone())
 }
 
 /// The cached view of one Kandji tenant. Cheap to clone: clones share the caches.
@@ -87,6 +90,10 @@ pub struct TenantCache {
 
 struct Caches {
     client: KandjiClient,
+    /// Values stored by any resource so far: the cache's generation.
+    changes: Arc<AtomicU64>,
+    /// Reads of the fleet-wide facts under way.
+    fleet_facts_loading: Arc<AtomicU64>,
     devices: Resource<(), Arc<DeviceIndex>>,
     details: Resource<String, Arc<DeviceDetails>>,
     apps: Resource<String, Arc<DeviceApps>>,
@@ -96,6 +103,7 @@ struct Caches {
     tenant_library: Resource<(), Arc<Vec<TenantLibraryItem>>>,
     permissions: Resource<(), Arc<CheckReport>>,
     fleet_facts: Resource<(), Arc<FleetFacts>>,
+    filevault_flags: Resource<(), Arc<HashMap<String, bool>>>,
 }
 
 impl TenantCache {
@@ -103,36 +111,50 @@ impl TenantCache {
     pub fn new(client: KandjiClient, settings: &CacheSettings) -> Self {
         let stale = settings.max_stale;
         let budget = settings.max_device_bytes;
+        let changes = Arc::new(AtomicU64::new(0));
         let inner = Caches {
             client,
-            devices: single("device_list", settings.device_list_ttl, stale),
+            devices: single("device_list", settings.device_list_ttl, stale, &changes),
             details: Resource::new(
                 "device_details",
                 settings.details_ttl,
                 stale,
                 Capacity::Bytes(budget / 8, weight),
-            ),
+            )
+            .counting_changes_in(changes.clone()),
             apps: Resource::new(
                 "device_apps",
                 settings.apps_ttl,
                 stale,
                 Capacity::Bytes(budget / 2, weight),
-            ),
+            )
+            .counting_changes_in(changes.clone()),
             library_items: Resource::new(
                 "device_library_items",
                 settings.library_items_ttl,
                 stale,
                 Capacity::Bytes(budget / 8 * 3, weight),
-            ),
-            users: single("users", settings.users_ttl, stale),
-            blueprints: single("blueprints", settings.blueprints_ttl, stale),
-            tenant_library: single("tenant_library", settings.blueprints_ttl, stale),
-            permissions: single("permissions", settings.blueprints_ttl, stale),
-            fleet_facts: single("fleet_facts", settings.library_items_ttl, stale),
+            )
+            .counting_changes_in(changes.clone()),
+            users: single("users", settings.users_ttl, stale, &changes),
+            blueprints: single("blueprints", settings.blueprints_ttl, stale, &changes),
+            tenant_library: single("tenant_library", settings.blueprints_ttl, stale, &changes),
+            permissions: single("permissions", settings.blueprints_ttl, stale, &changes),
+            fleet_facts: single("fleet_facts", settings.library_items_ttl, stale, &changes),
+            filevault_flags: single("filevault_flags", settings.details_ttl, stale, &changes),
+            changes,
+            fleet_facts_loading: Arc::new(AtomicU64::new(0)),
         };
         Self {
             inner: Arc::new(inner),
         }
+    }
+
+    /// The cache's generation: a number that changes whenever any cached value is stored (a
+    /// miss filled, a refresh landed). An answer computed from the cache while the generation
+    /// stayed the same would be computed the same way again, up to the clock.
+    pub fn generation(&self) -> u64 {
+        self.inner.changes.load(Ordering::Acquire)
     }
 
     /// The client behind the cache.
@@ -234,11 +256,34 @@ impl TenantCache {
         settings: &ComplianceSettings,
     ) -> KandjiResult<Arc<FleetFacts>> {
         let (cache, settings) = (self.clone(), settings.clone());
+        let loading = self.inner.fleet_facts_loading.clone();
         let fetch = || async move {
+            loading.fetch_add(1, Ordering::AcqRel);
+            let _done = Decrement(loading);
             let facts = Box::pin(crate::bulk::fetch(&cache, &settings)).await?;
             Ok(Arc::new(facts))
         };
         self.inner.fleet_facts.get((), fetch).await
+    }
+
+    /// The FileVault flag of every Mac that reports one (two filtered device lists).
+    pub async fn filevault_flags(&self) -> KandjiResult<Arc<HashMap<String, bool>>> {
+        let client = self.client().clone();
+        let fetch = || async move { crate::bulk::filevault_flags(&client).await.map(Arc::new) };
+        self.inner.filevault_flags.get((), fetch).await
+    }
+
+    /// The FileVault flags if they are cached (fresh or stale), without reading Kandji.
+    pub async fn cached_filevault_flags(&self) -> Option<Arc<HashMap<String, bool>>> {
+        let client = self.client().clone();
+        let fetch = || async move { crate::bulk::filevault_flags(&client).await.map(Arc::new) };
+        self.inner.filevault_flags.peek((), fetch).await
+    }
+
+    /// Whether the fleet-wide facts are being read now: a caller of `fleet_facts` then shares
+    /// that read instead of making its own calls.
+    pub fn fleet_facts_loading(&self) -> bool {
+        self.inner.fleet_facts_loading.load(Ordering::Acquire) > 0
     }
 
     /// The fleet-wide compliance facts if they are cached (fresh or stale), without reading
@@ -281,5 +326,14 @@ impl TenantCache {
         inner.apps.run_pending_tasks().await;
         inner.library_items.run_pending_tasks().await;
         inner.details.entry_count() + inner.apps.entry_count() + inner.library_items.entry_count()
+    }
+}
+
+/// Takes one from a counter when dropped, however the work it counted ended.
+struct Decrement(Arc<AtomicU64>);
+
+impl Drop for Decrement {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }

@@ -152,8 +152,8 @@ pub struct Options {
     )]
     pub upstream_retry_deadline_ms: u64,
 
-    /// Never use the fleet-wide endpoints (library item statuses, Prism) for compliance; always
-    /// read each device (three calls per Mac).
+    /// Never use the fleet-wide endpoints (library item statuses, Prism, the device list
+    /// filtered by FileVault) for compliance; always read each device (three calls per Mac).
     #[arg(long, env = "GATEWAY_NO_BULK", global = true)]
     pub no_bulk: bool,
 
@@ -310,6 +310,25 @@ pub struct Options {
         global = true
     )]
     pub response_max_age_secs: u64,
+
+    /// Seconds the gateway keeps a whole successful answer for identical requests (same query,
+    /// operation, variables); any change in its cache ends them sooner. 0 turns this off.
+    #[arg(
+        long,
+        env = "GATEWAY_RESPONSE_CACHE_SECS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub response_cache_secs: u64,
+
+    /// Megabytes those kept answers may take in all.
+    #[arg(
+        long,
+        env = "GATEWAY_RESPONSE_CACHE_MB",
+        default_value_t = 32,
+        global = true
+    )]
+    pub response_cache_mb: u64,
 
     /// Seconds to let in-flight requests finish after SIGINT or SIGTERM before exiting.
     #[arg(

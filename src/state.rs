@@ -44,6 +44,11 @@ impl BulkSwitch {
         }
     }
 
+    /// Whether fleet-wide reads are turned off for good (`--no-bulk`).
+    pub fn is_disabled(&self) -> bool {
+        self.disabled
+    }
+
     /// Whether to try the fleet-wide endpoints now.
     pub fn is_allowed(&self) -> bool {
         if self.disabled {

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,7 @@ pub struct Resource<K, V> {
     fresh_for: Duration,
     cache: Cache<K, Stamped<V>>,
     refreshes: Arc<Refreshes<K>>,
+    changes: Arc<AtomicU64>,
 }
 
 /// The keys with a background refresh under way, and those whose last refresh failed.
@@ -80,7 +82,17 @@ where
                 running: Mutex::new(HashSet::new()),
                 failed: Mutex::new(HashMap::new()),
             }),
+            changes: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// Counts every value this resource stores (a miss filled, a refresh landed) in
+    /// `changes`, which several resources may share. The count goes up after the value is in
+    /// place, so whoever read the count before reading a value sees a different count once
+    /// that value may have changed.
+    pub fn counting_changes_in(mut self, changes: Arc<AtomicU64>) -> Self {
+        self.changes = changes;
+        self
     }
 
     /// The cached value; or, when stale, the cached value while `fetch` refreshes it in the
@@ -96,14 +108,19 @@ where
 
         self.count("gateway_cache_misses_total");
         RequestStats::record_cache(false);
+        let loaded = AtomicBool::new(false);
         let load = async {
             let value = fetch().await?;
+            loaded.store(true, Ordering::Relaxed);
             Ok(Stamped {
                 value,
                 fetched_at: Instant::now(),
             })
         };
         let result = self.cache.try_get_with(key, load).await;
+        if loaded.load(Ordering::Relaxed) {
+            self.changes.fetch_add(1, Ordering::AcqRel);
+        }
         self.report_size();
         match result {
             Ok(entry) => Ok(entry.value),
@@ -188,6 +205,7 @@ where
 
         let cache = self.cache.clone();
         let refreshes = refreshes.clone();
+        let changes = self.changes.clone();
         let name = self.name;
         tokio::spawn(async move {
             // Whatever happens to this task, the key is free for the next refresh.
@@ -202,6 +220,7 @@ where
                         fetched_at: Instant::now(),
                     };
                     cache.insert(key.clone(), entry).await;
+                    changes.fetch_add(1, Ordering::AcqRel);
                     metrics::gauge!("gateway_cache_weighted_size", "cache" => name)
                         .set(cache.weighted_size() as f64);
                     if lock(&refreshes.failed).remove(&key).is_some() {

@@ -151,3 +151,35 @@ async fn a_byte_budget_bounds_what_the_entries_weigh_not_how_many_they_are() {
     assert_eq!(small.entry_count(), 50);
     assert_eq!(small.weighted_size(), 200);
 }
+
+#[tokio::test]
+async fn the_change_count_moves_when_a_value_is_stored_and_not_on_hits_or_failures() {
+    let fresh = ms(300);
+    let changes = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let r = resource(fresh, Duration::from_secs(10)).counting_changes_in(changes.clone());
+    let count = || changes.load(Ordering::SeqCst);
+    let calls = Arc::new(AtomicUsize::new(0));
+
+    // Ten concurrent misses store one value: one change.
+    let reads = (0..10).map(|_| read(&r, fetch(&calls, ms(20), Some("v1"))));
+    futures::future::join_all(reads).await;
+    assert_eq!(count(), 1);
+    // Hits change nothing; a failed fill stores nothing.
+    read(&r, fetch(&calls, Duration::ZERO, Some("v2"))).await;
+    let failed = r
+        .get("other".into(), fetch(&calls, Duration::ZERO, None))
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(count(), 1);
+
+    // A background refresh that lands is one more change, counted once the value is served.
+    tokio::time::sleep(fresh + ms(20)).await;
+    assert_eq!(read(&r, fetch(&calls, ms(50), Some("v2"))).await, "v1");
+    assert_eq!(count(), 1);
+    tokio::time::sleep(ms(150)).await;
+    assert_eq!(count(), 2);
+    assert_eq!(
+        read(&r, fetch(&calls, Duration::ZERO, Some("v3"))).await,
+        "v2"
+    );
+}

@@ -58,21 +58,38 @@ struct Gathered {
 
 /// Fetches what the rules need for one device, one call per resource, and evaluates it.
 pub async fn evaluate_device(gateway: &GatewayState, device: &DeviceRecord) -> Evaluation {
+    evaluate_device_knowing(gateway, device, None).await
+}
+
+/// `evaluate_device`, with the device's FileVault flag when a filtered device list gave it:
+/// the details are then not read (the fleet-wide path does the same).
+async fn evaluate_device_knowing(
+    gateway: &GatewayState,
+    device: &DeviceRecord,
+    filevault: Option<bool>,
+) -> Evaluation {
     if !is_mac(device) {
         return judge(gateway, device, Gathered::default());
     }
     let cache = &gateway.cache;
     let id = device.device_id.as_str();
+    let details = async {
+        match filevault {
+            Some(_) => None,
+            None => Some(cache.details(id).await),
+        }
+    };
     let (d, l, a, t) = tokio::join!(
-        cache.details(id),
+        details,
         cache.library_items(id),
         cache.apps(id),
         cache.tenant_library()
     );
     let mut errors = Vec::new();
-    let details = ok_or_note(d, &mut errors);
+    let details = d.and_then(|d| ok_or_note(d, &mut errors));
     let gathered = Gathered {
-        filevault_enabled: details.as_ref().and_then(|d| d.filevault.filevault_enabled),
+        filevault_enabled: filevault
+            .or_else(|| details.as_ref().and_then(|d| d.filevault.filevault_enabled)),
         details,
         library: ok_or_note(l, &mut errors),
         apps: ok_or_note(a, &mut errors),
@@ -234,6 +251,18 @@ pub async fn evaluate_many(
             .collect();
     }
 
+    // Per device: the FileVault flags from two filtered device lists when they are cached or
+    // cost fewer calls than reading each Mac's details.
+    let cache = &gateway.cache;
+    let flags = if gateway.bulk.is_disabled() {
+        None
+    } else if let Some(flags) = cache.cached_filevault_flags().await {
+        Some(flags)
+    } else if lists_are_cheaper(gateway, macs).await {
+        cache.filevault_flags().await.ok()
+    } else {
+        None
+    };
     let mut evaluations = Vec::with_capacity(devices.len());
     let mut pending = futures::stream::FuturesOrdered::new();
     for device in devices {
@@ -243,7 +272,10 @@ pub async fn evaluate_many(
         {
             evaluations.push(done);
         }
-        pending.push_back(Box::pin(evaluate_device(gateway, device)));
+        let flag = flags
+            .as_ref()
+            .and_then(|f| f.get(&device.device_id).copied());
+        pending.push_back(Box::pin(evaluate_device_knowing(gateway, device, flag)));
     }
     while let Some(done) = pending.next().await {
         evaluations.push(done);
@@ -251,14 +283,28 @@ pub async fn evaluate_many(
     evaluations
 }
 
+/// Whether reading the FileVault flags of the whole fleet (two filtered device lists, a page
+/// per 300 Macs each) costs fewer calls than reading the details of `macs` Macs.
+async fn lists_are_cheaper(gateway: &GatewayState, macs: usize) -> bool {
+    let fleet_macs = match gateway.cache.devices().await {
+        Ok(index) => index.devices.iter().filter(|d| is_mac(d)).count(),
+        Err(_) => return false,
+    };
+    macs > 2 * (fleet_macs.div_ceil(300) + 1)
+}
+
 /// The fleet-wide facts: from the cache whenever they are there (they then cost nothing,
-/// however few devices are asked for), else read when that is cheaper than per-device calls
-/// for `macs` Macs. `None` (and per-device calls) when it is not, or the token lacks the
-/// permissions, or the calls fail.
+/// however few devices are asked for), or from the read under way when there is one (a page
+/// whose compliance fields were split into several batches shares it), else read when that is
+/// cheaper than per-device calls for `macs` Macs. `None` (and per-device calls) when it is
+/// not, or the token lacks the permissions, or the calls fail.
 async fn fleet_facts(gateway: &GatewayState, macs: usize) -> Option<Arc<crate::bulk::FleetFacts>> {
     let cache = &gateway.cache;
     if let Some(facts) = cache.cached_fleet_facts(&gateway.compliance).await {
         return Some(facts);
+    }
+    if cache.fleet_facts_loading() {
+        return cache.fleet_facts(&gateway.compliance).await.ok();
     }
     let fleet_macs = match cache.devices().await {
         Ok(index) => index.devices.iter().filter(|d| is_mac(d)).count(),

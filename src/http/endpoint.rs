@@ -15,7 +15,8 @@ use crate::graphql::{GatewaySchema, prepare_request};
 use crate::http::negotiate::{self, MediaType, Outcome};
 use crate::http::record::RequestRecord;
 use crate::http::request::{self, RequestError};
-use crate::http::respond::{self, Answered};
+use crate::http::respond::{self, Answer, Answered};
+use crate::http::response_cache::{AnswerKey, KeptAnswer, ResponseCache};
 use crate::http::{HttpSettings, code, error_with_code};
 use crate::state::GatewayState;
 use crate::telemetry::RequestStats;
@@ -29,6 +30,7 @@ pub struct GraphqlEndpoint {
     schema: GatewaySchema,
     gateway: Arc<GatewayState>,
     settings: Arc<HttpSettings>,
+    answers: Option<ResponseCache>,
 }
 
 impl GraphqlEndpoint {
@@ -38,10 +40,15 @@ impl GraphqlEndpoint {
         gateway: Arc<GatewayState>,
         settings: Arc<HttpSettings>,
     ) -> Self {
+        let answers = ResponseCache::new(
+            settings.response_cache_lifetime,
+            settings.response_cache_max_bytes,
+        );
         GraphqlEndpoint {
             schema,
             gateway,
             settings,
+            answers,
         }
     }
 }
@@ -86,8 +93,53 @@ pub async fn post_graphql(State(endpoint): State<GraphqlEndpoint>, request: Requ
 }
 
 impl GraphqlEndpoint {
-    /// Executes `batch` within the deadline, answers it and logs it.
+    /// Answers `batch`: a single request from the kept answers when there is one (see
+    /// `response_cache`), anything else by executing it.
     async fn run(&self, media: MediaType, batch: BatchRequest) -> Response {
+        let (Some(answers), BatchRequest::Single(request)) = (&self.answers, &batch) else {
+            return self.execute(media, batch).await.into_response(media);
+        };
+        let started = Instant::now();
+        let key = AnswerKey::new(request, self.gateway.cache.generation());
+        if let Some(kept) = answers.get(&key).await {
+            return replay(media, &kept, started, "hit");
+        }
+        // Identical requests arriving now wait for this execution. Ours logs itself; an
+        // answer that cannot be kept is handed back here rather than through the cache.
+        let mut ran = false;
+        let mut unkept = None;
+        let execution = async {
+            ran = true;
+            let answer = self.execute(media, batch).await;
+            if !answer.keepable {
+                unkept = Some(answer);
+                return None;
+            }
+            Some(Arc::new(KeptAnswer {
+                body: answer.body,
+                cache_control: answer.cache_control,
+                operation_name: answer.operation,
+                computed_at: Instant::now(),
+            }))
+        };
+        let kept = answers.get_or_execute(key, execution).await;
+        match (kept, unkept) {
+            (Some(kept), _) if ran => respond::kept_answer(media, &kept, false),
+            (Some(kept), _) => replay(media, &kept, started, "shared"),
+            (None, Some(answer)) => answer.into_response(media),
+            (None, None) => {
+                let message = "the answer was lost inside the gateway; retry the request";
+                respond::error_answer(
+                    media,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    vec![error_with_code(message, code::INTERNAL)],
+                )
+            }
+        }
+    }
+
+    /// Executes `batch` within the deadline, answers it and logs it.
+    async fn execute(&self, media: MediaType, batch: BatchRequest) -> Answer {
         let stats = Arc::new(RequestStats::default());
         let is_batch = matches!(batch, BatchRequest::Batch(_));
         let requests = match batch {
@@ -130,6 +182,7 @@ impl GraphqlEndpoint {
             }
             Err(_) => (self.deadline_exceeded(media), "deadline_exceeded", 1),
         };
+        let status = response.status;
 
         let operations: Vec<String> = records
             .iter()
@@ -146,7 +199,7 @@ impl GraphqlEndpoint {
         tracing::info!(
             graphql.operation = operations.join(","),
             graphql.operations = operations.len(),
-            http.status = response.status().as_u16(),
+            http.status = status.as_u16(),
             outcome,
             errors,
             duration_ms = started.elapsed().as_millis() as u64,
@@ -155,22 +208,43 @@ impl GraphqlEndpoint {
             cache.misses = stats.cache_misses(),
             "graphql request"
         );
+        let mut response = response;
+        if !is_batch {
+            response.operation = operations.into_iter().next();
+        }
         response
     }
 
-    fn deadline_exceeded(&self, media: MediaType) -> Response {
+    fn deadline_exceeded(&self, media: MediaType) -> Answer {
         let ms = self.settings.deadline.as_millis();
         let message = format!(
             "the request did not finish within {ms} ms (GATEWAY_REQUEST_DEADLINE_MS); ask for \
              less, or retry: what was already read from Kandji stays cached"
         );
         let status = negotiate::status(media, Outcome::DeadlineExceeded);
-        respond::error_answer(
-            media,
+        respond::errors_only(
             status,
             vec![error_with_code(message, code::DEADLINE_EXCEEDED)],
         )
     }
+}
+
+/// Answers with a kept answer and logs it: a `hit` found at once, or `shared` with an
+/// identical request that was executing.
+fn replay(media: MediaType, kept: &KeptAnswer, started: Instant, how: &'static str) -> Response {
+    let response = respond::kept_answer(media, kept, true);
+    tracing::info!(
+        graphql.operation = kept.operation_name.as_deref().unwrap_or("<anonymous>"),
+        graphql.operations = 1,
+        http.status = response.status().as_u16(),
+        outcome = "ok",
+        errors = 0,
+        duration_ms = started.elapsed().as_millis() as u64,
+        upstream.calls = 0,
+        response_cache = how,
+        "graphql request"
+    );
+    response
 }
 
 /// The log's summary of how the request went.

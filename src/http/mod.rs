@@ -11,6 +11,7 @@
 //! - [`apq`]: Apollo's automatic persisted queries, with a replaceable store;
 //! - [`record`]: how far a request got (parse, validation, execution), for status codes;
 //! - [`respond`]: the HTTP answer (status, body, `Cache-Control`);
+//! - [`response_cache`]: whole answers to identical queries, kept for a few seconds;
 //! - [`endpoint`]: the `/graphql` handlers, with the execution deadline and the request log;
 //! - [`access`] and [`cors`]: who may call the API, and from which browser origins;
 //! - [`shutdown`]: stop accepting, finish in-flight requests, give up after a timeout.
@@ -25,6 +26,7 @@ pub mod negotiate;
 pub mod record;
 pub mod request;
 pub mod respond;
+pub mod response_cache;
 pub mod settings;
 pub mod shutdown;
 
@@ -56,6 +58,8 @@ pub mod code {
     pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
     /// The client accepts no media type the gateway can answer with.
     pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
+    /// The gateway failed itself; the message says what to do.
+    pub const INTERNAL: &str = "INTERNAL";
     /// An automatic persisted query's hash is unknown: send the query with it.
     pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
     /// Automatic persisted queries are turned off (`--apq-cache-size 0`).

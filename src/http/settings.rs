@@ -40,6 +40,11 @@ pub struct HttpSettings {
     pub cors: CorsPolicy,
     /// How long a browser may reuse a successful answer; zero means revalidate every time.
     pub response_max_age: Duration,
+    /// How long the gateway keeps a whole answer for identical requests (while the cache
+    /// holds the same data); zero turns this off.
+    pub response_cache_lifetime: Duration,
+    /// About how many bytes those answers may take.
+    pub response_cache_max_bytes: u64,
     /// How long to wait for in-flight requests after a shutdown signal.
     pub shutdown_timeout: Duration,
 }
@@ -57,6 +62,8 @@ impl Default for HttpSettings {
             access: AccessPolicy::Open,
             cors: CorsPolicy::LocalDevServers,
             response_max_age: Duration::from_secs(15),
+            response_cache_lifetime: Duration::from_secs(5),
+            response_cache_max_bytes: 32 * 1024 * 1024,
             shutdown_timeout: Duration::from_secs(20),
         }
     }
@@ -88,6 +95,8 @@ impl HttpSettings {
             access,
             cors,
             response_max_age: Duration::from_secs(options.response_max_age_secs),
+            response_cache_lifetime: Duration::from_secs(options.response_cache_secs),
+            response_cache_max_bytes: options.response_cache_mb.saturating_mul(1024 * 1024),
             shutdown_timeout: Duration::from_secs(options.shutdown_timeout_secs),
         })
     }

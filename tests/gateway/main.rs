@@ -2,6 +2,7 @@
 //! GraphQL queries go over HTTP, and answers are compared with what the mock serves for the
 //! same tenant.
 
+mod answers;
 mod cache;
 mod check;
 mod common;

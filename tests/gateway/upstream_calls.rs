@@ -137,7 +137,7 @@ async fn a_cold_fleet_summary_of_300_devices_reads_each_fleet_wide_page_once() {
 }
 
 #[tokio::test]
-async fn without_bulk_permissions_a_fleet_summary_costs_one_list_pass_and_three_calls_per_mac() {
+async fn without_bulk_permissions_a_fleet_summary_costs_one_list_pass_and_two_calls_per_mac() {
     let env = Env::start(setup_with_devices(300)).await;
     let macs = env
         .kandji_devices()
@@ -164,8 +164,11 @@ async fn without_bulk_permissions_a_fleet_summary_costs_one_list_pass_and_three_
     let answer = post(&env, gateway, SUMMARY).await;
     assert!(answer.get("errors").is_none(), "{answer:#}");
 
+    // Apps and library items per Mac; FileVault for every Mac from the device list filtered
+    // by `filevault_enabled=true` and `=false` (one page each at 300 devices) instead of each
+    // Mac's details.
     let stats = env.upstream_calls().await;
-    for per_device in ["details", "apps", "library-items"] {
+    for per_device in ["apps", "library-items"] {
         assert_eq!(
             calls(
                 &stats,
@@ -175,7 +178,36 @@ async fn without_bulk_permissions_a_fleet_summary_costs_one_list_pass_and_three_
             "{stats:#}"
         );
     }
-    assert_eq!(calls(&stats, "GET /api/v1/devices"), 1);
+    assert_eq!(
+        calls(&stats, "GET /api/v1/devices/{device_id}/details"),
+        0,
+        "{stats:#}"
+    );
+    assert_eq!(calls(&stats, "GET /api/v1/devices"), 1 + 2);
+    let journal = env.admin(Method::GET, "requests", None).await;
+    let mut filtered: Vec<&str> = journal["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["route"] == "/api/v1/devices")
+        .filter_map(|r| r["query"].as_str())
+        .filter(|q| q.contains("filevault_enabled"))
+        .collect();
+    filtered.sort();
+    assert_eq!(filtered.len(), 2, "{filtered:?}");
+    assert!(
+        filtered[0].contains("filevault_enabled=false"),
+        "{filtered:?}"
+    );
+    assert!(
+        filtered[1].contains("filevault_enabled=true"),
+        "{filtered:?}"
+    );
+    // Within Drata's bound: one list pass plus three calls per Mac.
+    assert!(
+        stats["total"].as_u64().unwrap() <= 1 + 3 * macs,
+        "{stats:#}"
+    );
     let refused_bulk = calls(&stats, "GET /api/v1/prism/{category}")
         + calls(
             &stats,
@@ -253,4 +285,43 @@ async fn a_cold_per_device_fleet_query_never_draws_a_429_under_kandjis_real_limi
         throttled, 0,
         "the client-side limiter keeps under 50 per second"
     );
+}
+
+#[tokio::test]
+async fn a_small_page_asked_while_the_fleet_wide_read_runs_shares_it() {
+    let env = Env::start(setup_with_devices(300)).await;
+    env.data("{ devices(first: 1) { totalCount } }", json!({}))
+        .await;
+    env.admin(Method::PUT, "faults", Some(json!({"latency_ms": 50})))
+        .await;
+    env.reset_counts().await;
+
+    // A page of 50 starts the fleet-wide read; a page of three, on its own too few Macs for
+    // it, arrives while the read runs and waits for it rather than reading per device.
+    let page = |n: usize| {
+        format!(
+            "{{ devices(first: {n}, filter: {{ platform: MAC }}) {{ edges {{ node {{ serialNumber \
+             compliance {{ status }} }} }} }} }}"
+        )
+    };
+    let (big, small) = (page(50), page(3));
+    let late_small = async {
+        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+        env.data(&small, json!({})).await
+    };
+    let (big, small) = tokio::join!(env.data(&big, json!({})), late_small);
+    let statuses = |answer: &Value| -> Vec<Value> {
+        let edges = answer["devices"]["edges"].as_array().unwrap();
+        edges
+            .iter()
+            .map(|e| e["node"]["compliance"]["status"].clone())
+            .collect()
+    };
+    assert_eq!(statuses(&small)[..], statuses(&big)[..3]);
+
+    let stats = env.upstream_calls().await;
+    for per_device in ["details", "apps", "library-items"] {
+        let route = format!("GET /api/v1/devices/{{device_id}}/{per_device}");
+        assert_eq!(calls(&stats, &route), 0, "{route}: {stats:#}");
+    }
 }
