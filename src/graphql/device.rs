@@ -161,14 +161,14 @@ impl Device {
 
     /// Hardware, FileVault, MDM, agent and security details (one upstream call per device).
     async fn details(&self, ctx: &Context<'_>) -> Option<Result<DeviceDetails>> {
-        let result: Result<Option<DeviceDetails>> = async {
+        let result: Result<Option<DeviceDetails>> = Box::pin(async {
             let details = state(ctx)
                 .cache
                 .details(&self.0.device_id)
                 .await
                 .map_err(upstream)?;
             Ok(Some(DeviceDetails(details)))
-        }
+        })
         .await;
         result.transpose()
     }
@@ -181,7 +181,7 @@ impl Device {
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
         #[graphql(desc = "Which apps to return.")] filter: Option<AppFilter>,
     ) -> Option<Result<AppConnection>> {
-        let result: Result<Option<AppConnection>> = async {
+        let result: Result<Option<AppConnection>> = Box::pin(async {
             let gateway = state(ctx);
             let page = PageRequest::new(first, after.as_deref(), gateway.max_page_size)?;
             let apps = gateway
@@ -224,14 +224,14 @@ impl Device {
                 page_info,
                 total_count: matching.len(),
             }))
-        }
+        })
         .await;
         result.transpose()
     }
 
     /// Library items assigned to the device and their status on it (one upstream call).
     async fn library_items(&self, ctx: &Context<'_>) -> Option<Result<Vec<DeviceLibraryItem>>> {
-        let result: Result<Option<Vec<DeviceLibraryItem>>> = async {
+        let result: Result<Option<Vec<DeviceLibraryItem>>> = Box::pin(async {
             let items = state(ctx)
                 .cache
                 .library_items(&self.0.device_id)
@@ -245,7 +245,7 @@ impl Device {
                     .map(|i| DeviceLibraryItem::new(device_id, i))
                     .collect(),
             ))
-        }
+        })
         .await;
         result.transpose()
     }
@@ -253,7 +253,7 @@ impl Device {
     /// Compliance per control, with evidence. Macs only; other platforms are `NOT_SUPPORTED`.
     async fn compliance(&self, ctx: &Context<'_>) -> Option<Result<DeviceCompliance>> {
         let result: Result<Option<DeviceCompliance>> =
-            async { DeviceCompliance::resolve(ctx, &self.0).await }.await;
+            Box::pin(async { DeviceCompliance::resolve(ctx, &self.0).await }).await;
         result.transpose()
     }
 }

@@ -78,21 +78,22 @@ impl User {
     /// Whether the identity provider reports the user active (reads the user directory).
     async fn active(&self, ctx: &Context<'_>) -> Option<Result<bool>> {
         let result: Result<Option<bool>> =
-            async { Ok(self.record(ctx).await?.and_then(|r| r.active)) }.await;
+            Box::pin(async { Ok(self.record(ctx).await?.and_then(|r| r.active)) }).await;
         result.transpose()
     }
 
     /// Department (reads the user directory).
     async fn department(&self, ctx: &Context<'_>) -> Option<Result<String>> {
         let result: Result<Option<String>> =
-            async { Ok(self.record(ctx).await?.and_then(|r| r.department.clone())) }.await;
+            Box::pin(async { Ok(self.record(ctx).await?.and_then(|r| r.department.clone())) })
+                .await;
         result.transpose()
     }
 
     /// Job title (reads the user directory).
     async fn job_title(&self, ctx: &Context<'_>) -> Option<Result<String>> {
         let result: Result<Option<String>> =
-            async { Ok(self.record(ctx).await?.and_then(|r| r.job_title.clone())) }.await;
+            Box::pin(async { Ok(self.record(ctx).await?.and_then(|r| r.job_title.clone())) }).await;
         result.transpose()
     }
 
@@ -107,7 +108,7 @@ impl User {
 
     /// Devices assigned to this user.
     async fn devices(&self, ctx: &Context<'_>) -> Option<Result<Vec<Device>>> {
-        let result: Result<Option<Vec<Device>>> = async {
+        let result: Result<Option<Vec<Device>>> = Box::pin(async {
             let index = state(ctx).cache.devices().await.map_err(upstream)?;
             let devices = index
                 .devices
@@ -116,7 +117,7 @@ impl User {
                 .map(|d| Device(d.clone()))
                 .collect();
             Ok(Some(devices))
-        }
+        })
         .await;
         result.transpose()
     }
