@@ -273,7 +273,7 @@ printf '  dashboard data (list, users, compliance of every device): peak %s MiB\
   "$(get dash.peak)"
 printf '  plus every device'"'"'s details, apps, library items (--cache-max-mb default): peak %s MiB\n' \
   "$(get mem.peak)"
-printf '    filled with %s upstream calls in %s s; a second pass made %s calls (entries evicted)\n' \
+printf '    filled with %s upstream calls in %s s; a second pass made %s calls (one per evicted entry)\n' \
   "$(get fill.calls)" "$(get fill.seconds)" "$(get refill.calls)"
 printf '\nmachine: %s cores, %s RAM, %s; %s\n' "$(nproc)" \
   "$(free -h | awk '/^Mem:/ { print $2 }')" \
