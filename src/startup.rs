@@ -178,7 +178,8 @@ pub fn build_state(
             let settings = crate::shared::SharedSettings::default();
             let tier =
                 crate::shared::SharedTier::connect(url.expose(), upstream.api.host(), settings)
-                    .map_err(|e| StartupError::Redis(e.to_string()))?;
+                    .map_err(|e| StartupError::Redis(e.to_string()))?
+                    .with_token(upstream.token.expose());
             tracing::info!(
                 redis = tier.endpoint(),
                 "sharing cache, rate budget and persisted queries through Redis"

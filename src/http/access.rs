@@ -236,13 +236,22 @@ pub async fn require_api_key(
         reason = if had_key { "wrong key" } else { "no key" },
         "client request refused: no valid API key"
     );
-    unauthenticated()
+    let media = negotiate::choose(request.headers()).unwrap_or(negotiate::MediaType::Json);
+    unauthenticated(had_key, media)
 }
 
-/// The 401 answer, a GraphQL-style error body.
-fn unauthenticated() -> Response {
-    let message = "a client API key is required: send `Authorization: Bearer <key>` or \
-                   `X-API-Key: <key>`";
+/// The 401 answer, a GraphQL-style error body in the media type the client accepts.
+fn unauthenticated(had_key: bool, media: negotiate::MediaType) -> Response {
+    let message = match had_key {
+        true => {
+            "the client API key sent is not one of the gateway's keys (GATEWAY_API_KEYS); \
+                 check it for typos or ask the operator for a valid one"
+        }
+        false => {
+            "a client API key is required: send `Authorization: Bearer <key>` or \
+                  `X-API-Key: <key>`"
+        }
+    };
     let body = serde_json::json!({"errors": [{"message": message, "extensions": {"code": code::UNAUTHENTICATED}}]});
     let headers = [
         (
@@ -250,8 +259,12 @@ fn unauthenticated() -> Response {
             HeaderValue::from_static("Bearer realm=\"kandji-gateway\""),
         ),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(media.content_type()),
+        ),
     ];
-    (StatusCode::UNAUTHORIZED, headers, axum::Json(body)).into_response()
+    (StatusCode::UNAUTHORIZED, headers, body.to_string()).into_response()
 }
 
 #[cfg(test)]

@@ -111,7 +111,7 @@ impl GraphqlEndpoint {
         let execution = async {
             ran = true;
             let answer = self.execute(media, batch).await;
-            if !answer.keepable {
+            if !answer.keepable || !answers.fits(answer.body.len()) {
                 unkept = Some(answer);
                 return None;
             }

@@ -19,34 +19,39 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use moka::future::Cache;
+use sha2::{Digest, Sha256};
 
-/// What identifies one answer: the request as sent, and the cache generation it was computed
-/// at.
+/// What identifies one answer: a SHA-256 digest of the request as sent (query text,
+/// operation name, variables, extensions with sorted keys), and the cache generation it was
+/// computed at. A digest, not the text: a key costs the same 40 bytes however large the
+/// request, and nothing of it outlives the request but the digest.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AnswerKey {
     generation: u64,
-    query: String,
-    operation_name: Option<String>,
-    /// The variables and the extensions, as JSON (the extensions with sorted keys).
-    variables: String,
-    extensions: String,
+    digest: [u8; 32],
 }
 
 impl AnswerKey {
     /// The key of `request` at cache generation `generation`.
     pub fn new(request: &async_graphql::Request, generation: u64) -> Self {
         let extensions: BTreeMap<_, _> = request.extensions.0.iter().collect();
+        let mut hasher = Sha256::new();
+        // Each part is length-prefixed so that no two requests' parts run together alike.
+        let mut part = |bytes: &[u8]| {
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        part(request.query.as_bytes());
+        match &request.operation_name {
+            Some(name) => part(name.as_bytes()),
+            None => part(b"\xff(none)"),
+        }
+        part(&serde_json::to_vec(&request.variables).unwrap_or_default());
+        part(&serde_json::to_vec(&extensions).unwrap_or_default());
         AnswerKey {
             generation,
-            query: request.query.clone(),
-            operation_name: request.operation_name.clone(),
-            variables: serde_json::to_string(&request.variables).unwrap_or_default(),
-            extensions: serde_json::to_string(&extensions).unwrap_or_default(),
+            digest: hasher.finalize().into(),
         }
-    }
-
-    fn weight(&self) -> usize {
-        self.query.len() + self.variables.len() + self.extensions.len() + 64
     }
 }
 
@@ -67,6 +72,7 @@ pub struct KeptAnswer {
 #[derive(Clone)]
 pub struct ResponseCache {
     answers: Cache<AnswerKey, Arc<KeptAnswer>>,
+    max_answer_bytes: usize,
 }
 
 impl ResponseCache {
@@ -80,11 +86,22 @@ impl ResponseCache {
             .time_to_live(lifetime)
             .max_capacity(max_bytes)
             .weigher(|key: &AnswerKey, answer: &Arc<KeptAnswer>| {
-                let bytes = key.weight() + answer.body.len() + answer.cache_control.len();
+                let bytes = size_of_val(key) + answer.body.len() + answer.cache_control.len();
                 u32::try_from(bytes).unwrap_or(u32::MAX)
             })
             .build();
-        Some(ResponseCache { answers })
+        // One answer may take a thirty-second of the budget: a huge answer is executed each
+        // time rather than pushing out every other one (a page of 50 devices is some 60 KB).
+        let max_answer_bytes = usize::try_from(max_bytes / 32).unwrap_or(usize::MAX);
+        Some(ResponseCache {
+            answers,
+            max_answer_bytes,
+        })
+    }
+
+    /// Whether an answer body of `len` bytes may be kept.
+    pub fn fits(&self, len: usize) -> bool {
+        len <= self.max_answer_bytes
     }
 
     /// The kept answer for `key`, if any.
@@ -197,7 +214,10 @@ mod tests {
     }
 
     #[test]
-    fn a_zero_lifetime_keeps_nothing() {
+    fn a_zero_lifetime_keeps_nothing_and_one_answer_takes_at_most_a_32nd_of_the_budget() {
         assert!(ResponseCache::new(Duration::ZERO, 1 << 20).is_none());
+        let cache = ResponseCache::new(Duration::from_secs(5), 32 * 1024).unwrap();
+        assert!(cache.fits(1024));
+        assert!(!cache.fits(1025));
     }
 }

@@ -250,11 +250,11 @@ impl SharedCache {
     }
 
     fn value_key(&self, resource: &str, key: &str) -> String {
-        self.tier.key(&format!("l2:v1:{resource}:{key}"))
+        self.tier.cache_key(&format!("l2:v1:{resource}:{key}"))
     }
 
     fn lock_key(&self, resource: &str, key: &str) -> String {
-        self.tier.key(&format!("l2:lock:{resource}:{key}"))
+        self.tier.cache_key(&format!("l2:lock:{resource}:{key}"))
     }
 }
 

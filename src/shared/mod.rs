@@ -98,6 +98,8 @@ struct TierInner {
     /// Created on first use, inside the runtime (the manager spawns a task when built).
     manager: OnceLock<Result<ConnectionManager, String>>,
     namespace: String,
+    /// Which token the cached Kandji answers were read with (see [`SharedTier::with_token`]).
+    cache_scope: String,
     settings: SharedSettings,
     health: Health,
     endpoint: String,
@@ -129,11 +131,28 @@ impl SharedTier {
                 client,
                 manager: OnceLock::new(),
                 namespace: format!("kandji-gateway:{{{tenant_host}}}:"),
+                cache_scope: "any".to_string(),
                 health: Health::new(settings.probe_interval),
                 settings,
                 endpoint,
             }),
         })
+    }
+
+    /// The tier for replicas reading Kandji with `token`: cached Kandji answers are kept apart
+    /// per token, so that a replica whose token lacks a permission is never handed what
+    /// another token could read. The rate budget and persisted queries stay per tenant. The
+    /// keys carry a fingerprint (64 bits of a SHA-256 of the token), never the token.
+    pub fn with_token(mut self, token: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(b"kandji-gateway cache scope\0")
+            .chain_update(token.as_bytes())
+            .finalize();
+        let fingerprint: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let inner = Arc::get_mut(&mut self.inner).expect("a tier not yet shared");
+        inner.cache_scope = fingerprint;
+        self
     }
 
     /// The server as it is safe to log: scheme, host, port and database, never a password.
@@ -154,6 +173,15 @@ impl SharedTier {
     /// A full Redis key for `suffix` in this tenant's namespace.
     fn key(&self, suffix: &str) -> String {
         format!("{}{suffix}", self.inner.namespace)
+    }
+
+    /// A full Redis key for a cached Kandji answer: in this tenant's namespace and this
+    /// token's scope.
+    fn cache_key(&self, suffix: &str) -> String {
+        format!(
+            "{}t:{}:{suffix}",
+            self.inner.namespace, self.inner.cache_scope
+        )
     }
 
     /// Runs one Redis operation under the command timeout, keeping the health state: the one
@@ -293,5 +321,29 @@ mod tests {
             "kandji-gateway:{acme.api.kandji.io}:apq:abc"
         );
         assert!(!tier.is_up());
+    }
+
+    #[test]
+    fn cached_answers_are_kept_apart_per_token_without_showing_it() {
+        let tier = |token: &str| {
+            SharedTier::connect(
+                "redis://127.0.0.1:1/",
+                "acme.api.kandji.io",
+                Default::default(),
+            )
+            .unwrap()
+            .with_token(token)
+        };
+        let token = "00000000-0000-4000-8000-000000000000";
+        let (a, b) = (tier(token), tier("11111111-0000-4000-8000-000000000001"));
+        assert_eq!(a.key("apq:abc"), b.key("apq:abc"));
+        assert_ne!(a.cache_key("l2:v1:devices"), b.cache_key("l2:v1:devices"));
+        assert_eq!(a.cache_key("x"), tier(token).cache_key("x"));
+        let key = a.cache_key("l2:v1:devices");
+        assert!(
+            key.starts_with("kandji-gateway:{acme.api.kandji.io}:t:"),
+            "{key}"
+        );
+        assert!(!key.contains("00000000"), "{key}");
     }
 }

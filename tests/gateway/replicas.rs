@@ -200,3 +200,50 @@ async fn killing_redis_mid_run_loses_no_answer() {
         "the degradation shows in /metrics: {redis_lines:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_replica_never_gets_answers_its_token_may_not_read_from_another_token_via_redis() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let env = Env::default().await;
+    let drata = "dddddddd-0000-4000-8000-0000000000d4";
+    let permissions = [
+        "device_list",
+        "device_details",
+        "application_list",
+        "device_library_items",
+    ];
+    env.admin(
+        reqwest::Method::POST,
+        "tokens",
+        Some(json!({"token": drata, "permissions": permissions})),
+    )
+    .await;
+    let args = vec!["--redis-url".to_string(), redis.url()];
+    let full = start_gateway(env.mock, TENANT, TOKEN, &args).await;
+    let limited = start_gateway(env.mock, TENANT, drata, &args).await;
+
+    // The full token reads the user directory into Redis; the other token still may not.
+    let users = json!({"query": "{ users(first: 2) { edges { node { email } } } }"});
+    let read = post(&env, full, users.clone()).await;
+    assert!(
+        read["data"]["users"]["edges"][0]["node"]["email"].is_string(),
+        "{read:#}"
+    );
+    let refused = post(&env, limited, users).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused:#}"
+    );
+    assert!(
+        !refused.to_string().contains('@'),
+        "no email leaked: {refused:#}"
+    );
+
+    // What both tokens may read, both answer.
+    let list = json!({"query": "{ devices(first: 1) { totalCount } }"});
+    let a = post(&env, full, list.clone()).await;
+    let b = post(&env, limited, list).await;
+    assert_eq!(a["data"], b["data"]);
+}
