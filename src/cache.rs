@@ -92,8 +92,6 @@ struct Caches {
     client: KandjiClient,
     /// Values stored by any resource so far: the cache's generation.
     changes: Arc<AtomicU64>,
-    /// Reads of the fleet-wide facts under way.
-    fleet_facts_loading: Arc<AtomicU64>,
     devices: Resource<(), Arc<DeviceIndex>>,
     details: Resource<String, Arc<DeviceDetails>>,
     apps: Resource<String, Arc<DeviceApps>>,
@@ -143,7 +141,6 @@ impl TenantCache {
             fleet_facts: single("fleet_facts", settings.library_items_ttl, stale, &changes),
             filevault_flags: single("filevault_flags", settings.details_ttl, stale, &changes),
             changes,
-            fleet_facts_loading: Arc::new(AtomicU64::new(0)),
         };
         Self {
             inner: Arc::new(inner),
@@ -255,35 +252,14 @@ impl TenantCache {
         &self,
         settings: &ComplianceSettings,
     ) -> KandjiResult<Arc<FleetFacts>> {
-        let (cache, settings) = (self.clone(), settings.clone());
-        let loading = self.inner.fleet_facts_loading.clone();
-        let fetch = || async move {
-            loading.fetch_add(1, Ordering::AcqRel);
-            let _done = Decrement(loading);
-            let facts = Box::pin(crate::bulk::fetch(&cache, &settings)).await?;
-            Ok(Arc::new(facts))
-        };
+        let fetch = self.read_fleet_facts(settings);
         self.inner.fleet_facts.get((), fetch).await
-    }
-
-    /// The FileVault flag of every Mac that reports one (two filtered device lists).
-    pub async fn filevault_flags(&self) -> KandjiResult<Arc<HashMap<String, bool>>> {
-        let client = self.client().clone();
-        let fetch = || async move { crate::bulk::filevault_flags(&client).await.map(Arc::new) };
-        self.inner.filevault_flags.get((), fetch).await
-    }
-
-    /// The FileVault flags if they are cached (fresh or stale), without reading Kandji.
-    pub async fn cached_filevault_flags(&self) -> Option<Arc<HashMap<String, bool>>> {
-        let client = self.client().clone();
-        let fetch = || async move { crate::bulk::filevault_flags(&client).await.map(Arc::new) };
-        self.inner.filevault_flags.peek((), fetch).await
     }
 
     /// Whether the fleet-wide facts are being read now: a caller of `fleet_facts` then shares
     /// that read instead of making its own calls.
     pub fn fleet_facts_loading(&self) -> bool {
-        self.inner.fleet_facts_loading.load(Ordering::Acquire) > 0
+        self.inner.fleet_facts.is_loading()
     }
 
     /// The fleet-wide compliance facts if they are cached (fresh or stale), without reading
@@ -292,12 +268,40 @@ impl TenantCache {
         &self,
         settings: &ComplianceSettings,
     ) -> Option<Arc<FleetFacts>> {
-        let (cache, settings) = (self.clone(), settings.clone());
-        let fetch = || async move {
-            let facts = Box::pin(crate::bulk::fetch(&cache, &settings)).await?;
-            Ok(Arc::new(facts))
-        };
+        let fetch = self.read_fleet_facts(settings);
         self.inner.fleet_facts.peek((), fetch).await
+    }
+
+    /// How the fleet-wide facts are read from Kandji.
+    fn read_fleet_facts(
+        &self,
+        settings: &ComplianceSettings,
+    ) -> impl FnOnce() -> BoxedRead<FleetFacts> + use<> {
+        let (cache, settings) = (self.clone(), settings.clone());
+        move || {
+            Box::pin(async move {
+                let facts = crate::bulk::fetch(&cache, &settings).await?;
+                Ok(Arc::new(facts))
+            })
+        }
+    }
+
+    /// The FileVault flag of every Mac that reports one (two filtered device lists).
+    pub async fn filevault_flags(&self) -> KandjiResult<Arc<HashMap<String, bool>>> {
+        let fetch = self.read_filevault_flags();
+        self.inner.filevault_flags.get((), fetch).await
+    }
+
+    /// The FileVault flags if they are cached (fresh or stale), without reading Kandji.
+    pub async fn cached_filevault_flags(&self) -> Option<Arc<HashMap<String, bool>>> {
+        let fetch = self.read_filevault_flags();
+        self.inner.filevault_flags.peek((), fetch).await
+    }
+
+    /// How the FileVault flags are read from Kandji.
+    fn read_filevault_flags(&self) -> impl FnOnce() -> BoxedRead<HashMap<String, bool>> + use<> {
+        let client = self.client().clone();
+        move || Box::pin(async move { crate::bulk::filevault_flags(&client).await.map(Arc::new) })
     }
 
     /// Which permissions the token holds, probed once per directory lifetime.
@@ -329,11 +333,5 @@ impl TenantCache {
     }
 }
 
-/// Takes one from a counter when dropped, however the work it counted ended.
-struct Decrement(Arc<AtomicU64>);
-
-impl Drop for Decrement {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
-}
+/// A read from Kandji of a value shared through the cache.
+type BoxedRead<T> = std::pin::Pin<Box<dyn Future<Output = KandjiResult<Arc<T>>> + Send>>;

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -45,6 +45,8 @@ pub struct Resource<K, V> {
     cache: Cache<K, Stamped<V>>,
     refreshes: Arc<Refreshes<K>>,
     changes: Arc<AtomicU64>,
+    /// Fills of missing entries under way.
+    loading: AtomicUsize,
 }
 
 /// The keys with a background refresh under way, and those whose last refresh failed.
@@ -83,6 +85,7 @@ where
                 failed: Mutex::new(HashMap::new()),
             }),
             changes: Arc::new(AtomicU64::new(0)),
+            loading: AtomicUsize::new(0),
         }
     }
 
@@ -110,6 +113,8 @@ where
         RequestStats::record_cache(false);
         let loaded = AtomicBool::new(false);
         let load = async {
+            self.loading.fetch_add(1, Ordering::AcqRel);
+            let _done = Decrement(&self.loading);
             let value = fetch().await?;
             loaded.store(true, Ordering::Relaxed);
             Ok(Stamped {
@@ -162,6 +167,11 @@ where
             self.refresh_in_background(key, fetch());
         }
         entry.value
+    }
+
+    /// Whether a missing entry is being fetched now: a `get` then shares that fetch.
+    pub fn is_loading(&self) -> bool {
+        self.loading.load(Ordering::Acquire) > 0
     }
 
     /// Entries held now (an estimate until moka's pending work has run).
@@ -255,6 +265,15 @@ struct RunningGuard<'a, K: Hash + Eq> {
 impl<K: Hash + Eq> Drop for RunningGuard<'_, K> {
     fn drop(&mut self) {
         lock(&self.refreshes.running).remove(self.key);
+    }
+}
+
+/// Takes one from a counter when dropped, however the work it counted ended.
+struct Decrement<'a>(&'a AtomicUsize);
+
+impl Drop for Decrement<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -286,11 +286,15 @@ pub async fn evaluate_many(
 /// Whether reading the FileVault flags of the whole fleet (two filtered device lists, a page
 /// per 300 Macs each) costs fewer calls than reading the details of `macs` Macs.
 async fn lists_are_cheaper(gateway: &GatewayState, macs: usize) -> bool {
-    let fleet_macs = match gateway.cache.devices().await {
-        Ok(index) => index.devices.iter().filter(|d| is_mac(d)).count(),
-        Err(_) => return false,
-    };
-    macs > 2 * (fleet_macs.div_ceil(300) + 1)
+    fleet_macs(gateway)
+        .await
+        .is_some_and(|fleet_macs| macs > 2 * (fleet_macs.div_ceil(300) + 1))
+}
+
+/// Macs in the whole fleet, from the cached device list (`None` when it cannot be read).
+async fn fleet_macs(gateway: &GatewayState) -> Option<usize> {
+    let index = gateway.cache.devices().await.ok()?;
+    Some(index.devices.iter().filter(|d| is_mac(d)).count())
 }
 
 /// The fleet-wide facts: from the cache whenever they are there (they then cost nothing,
@@ -306,10 +310,7 @@ async fn fleet_facts(gateway: &GatewayState, macs: usize) -> Option<Arc<crate::b
     if cache.fleet_facts_loading() {
         return cache.fleet_facts(&gateway.compliance).await.ok();
     }
-    let fleet_macs = match cache.devices().await {
-        Ok(index) => index.devices.iter().filter(|d| is_mac(d)).count(),
-        Err(_) => macs,
-    };
+    let fleet_macs = fleet_macs(gateway).await.unwrap_or(macs);
     if !bulk_is_cheaper(macs, fleet_macs) {
         return None;
     }

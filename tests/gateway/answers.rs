@@ -69,15 +69,7 @@ async fn identical_queries_share_an_answer_until_a_cached_value_changes() {
     let (recomputed, age) = ask(&env, SERIALS, two.clone()).await;
     assert_eq!((recomputed, age), (cold, None));
 
-    let metrics = env
-        .http()
-        .get(env.gateway_url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = env.metrics().await;
     let hits = metrics
         .lines()
         .find(|l| l.starts_with("gateway_response_cache_total{result=\"hit\"}"));

@@ -90,15 +90,7 @@ async fn a_stale_device_list_is_answered_at_once_while_one_refresh_runs() {
     assert!(took < Duration::from_millis(1_000), "waited {took:?}");
     assert_eq!(calls(&env.upstream_calls().await, list), 2);
 
-    let metrics = env
-        .http()
-        .get(env.gateway_url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = env.metrics().await;
     assert!(
         metrics
             .lines()

@@ -198,6 +198,12 @@ impl Env {
         response.json().await.unwrap_or(Value::Null)
     }
 
+    /// The gateway's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        let response = self.http().get(self.gateway_url("/metrics")).send().await;
+        response.unwrap().text().await.unwrap()
+    }
+
     /// Upstream calls the mock counted, by route template, for this tenant.
     pub async fn upstream_calls(&self) -> Value {
         self.admin(
